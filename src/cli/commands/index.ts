@@ -1,0 +1,5 @@
+import type { Command } from '../io.ts';
+import { demo } from './demo.ts';
+
+/** Every subcommand of `gitops-sandbox`. Each lives in its own module; add one line here per command. */
+export const commands: Command[] = [demo];
