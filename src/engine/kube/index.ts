@@ -1,0 +1,7 @@
+/**
+ * Kubernetes vocabulary shared by every engine folder: object types, group/version/kind helpers, object keys and
+ * the table of built-in resource types.
+ */
+export type { KubeObject, ObjectMeta, OwnerReference, ManagedFieldsEntry, GVK, ObjectKey } from './types.ts';
+export { parseApiVersion, formatApiVersion, gvkOf, objectKey, keyString, describeKey } from './gvk.ts';
+export { BUILTIN_KINDS, builtinKind, builtinKindsNamed, isNamespaced, type BuiltinKind } from './builtin-kinds.ts';
