@@ -1,7 +1,7 @@
 /** HLT-2: one object's health, in Argo CD's evaluation order. */
 import { argocd, type KubeObject } from '../kube/index.ts';
 import { builtinLuaHealth } from './builtin-lua.ts';
-import { goHealth } from './builtin-go.ts';
+import { goHealth, hasGoHealthCheck } from './builtin-go.ts';
 import { loadLuaVm, type LuaVm } from './lua-vm.ts';
 import { chooseHealthScript, hasLuaScripts, type HealthOverrides } from './overrides.ts';
 import type { HealthStatus } from './types.ts';
@@ -27,6 +27,11 @@ export class HealthChecker {
   /** A checker with no custom scripts: built-in checks only, no Lua VM. */
   static builtin(): HealthChecker {
     return new HealthChecker(new Map(), undefined);
+  }
+
+  /** Whether any check (override script, built-in script, Go check) judges this object's kind. */
+  hasCheck(obj: KubeObject): boolean {
+    return chooseHealthScript(obj, this.overrides) !== undefined || hasGoHealthCheck(obj);
   }
 
   /**

@@ -103,7 +103,8 @@ function helmHookTypes(obj: KubeObject): HookType[] {
   const out: HookType[] = [];
   for (const t of annotationCSV(obj, HELM_HOOK)) {
     const mapped = HELM_TYPES[t];
-    if (mapped) out.push(mapped);
+    // pre-install and pre-upgrade both map to PreSync; one is enough.
+    if (mapped && !out.includes(mapped)) out.push(mapped);
   }
   return out;
 }
