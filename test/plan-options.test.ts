@@ -239,3 +239,14 @@ test('--json shape: tasks in execution order with exactly the documented fields'
   });
   assert.deepEqual(Object.keys(j.tasks[1]!), ['phase', 'wave', 'kindRank', 'group', 'kind', 'namespace', 'name', 'action', 'healthGated']);
 });
+
+test('TRK-3 one object under two API-group aliases: only the key matching a target is kept (no prune of the alias)', () => {
+  const ing = (av: string) => tracked(obj(av, 'Ingress', 'web'));
+  const a = ing('networking.k8s.io/v1');
+  const b = ing('extensions/v1beta1');
+  b.metadata.uid = a.metadata.uid;
+  b.metadata.annotations!['argocd.argoproj.io/tracking-id'] = `${APP}:extensions/Ingress:${NS}/web`;
+  const p = plan({ desired: [obj('networking.k8s.io/v1', 'Ingress', 'web')], live: [a, b], prune: true });
+  assert.deepEqual(lines(p), ['Sync/0 Ingress/web unchanged']);
+  assert.equal(p.tasks[0]!.group, 'networking.k8s.io');
+});

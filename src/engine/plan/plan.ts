@@ -308,6 +308,7 @@ export function planSync(input: PlanInput): Plan {
     health: appHealth,
     multiStep,
     prune,
+    prunePropagationPolicy: opts.prunePropagationPolicy,
     skipHooks,
     appFinalizers,
     ...(failure ? { failure } : {}),
@@ -427,7 +428,6 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     phase: w.phase,
     wave,
     declaredWave,
-    ...(w.waveReason && (wave !== declaredWave || w.waveReason === 'prune-last') ? { waveReason: w.waveReason } : {}),
     kindRank: cached(w).rank,
     group: g.group,
     version: g.version,
@@ -435,15 +435,17 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     namespace: w.displayNamespace,
     name: o.metadata.name ?? '',
     action,
-    ...(actionDetail ? { actionDetail } : {}),
-    ...(hook ? { hook } : {}),
     healthGated: false,
     options,
     method,
     skipDryRun: w.skipDryRun,
-    ...(w.target ? { target: w.target } : {}),
-    ...(w.live ? { live: w.live } : {}),
   };
+  // Optional fields only when set (the JSON and the tests read their absence).
+  if (w.waveReason && (wave !== declaredWave || w.waveReason === 'prune-last')) task.waveReason = w.waveReason;
+  if (actionDetail) task.actionDetail = actionDetail;
+  if (hook) task.hook = hook;
+  if (w.target) task.target = w.target;
+  if (w.live) task.live = w.live;
   if (w.live) {
     const h = c.healthOfLive.has(w.live) ? c.healthOfLive.get(w.live) : c.checker.health(w.live);
     if (h) task.health = h;
