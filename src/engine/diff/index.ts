@@ -42,3 +42,7 @@ export { unifiedDiff, toYaml } from './text.ts';
 export { changedPaths } from './paths.ts';
 export { stopJq } from './jq.ts';
 export { hasChanges, type AppDiff, type ObjectChange, type ChangeKind } from './types.ts';
+export { diffJson, diffText, diffMarkdown, MARKDOWN_LIMIT } from './report.ts';
+export { renderFolder, readDirectorySource, isKustomization, type FolderRenderer } from './targets.ts';
+export { diffFolderRevisions, type FolderRevisionInput } from './folder.ts';
+export { kubeContextLiveSource } from './kube-source.ts';
