@@ -41,8 +41,7 @@ const CHECKS: Record<string, (obj: KubeObject, gvk: GVK) => HealthStatus> = {
 };
 
 /** Whether gitops-engine has a built-in check for this object's group and kind. */
-export function hasGoHealthCheck(obj: KubeObject): boolean {
-  const gvk = gvkOf(obj);
+export function hasGoHealthCheck(obj: KubeObject, gvk: GVK = gvkOf(obj)): boolean {
   return `${gvk.group}/${gvk.kind}` in CHECKS;
 }
 
@@ -50,8 +49,7 @@ export function hasGoHealthCheck(obj: KubeObject): boolean {
  * The built-in check's verdict, undefined when there is none (the object then has no health), or Unknown with the
  * error text when the check fails.
  */
-export function goHealth(obj: KubeObject): HealthStatus | undefined {
-  const gvk = gvkOf(obj);
+export function goHealth(obj: KubeObject, gvk: GVK = gvkOf(obj)): HealthStatus | undefined {
   const check = CHECKS[`${gvk.group}/${gvk.kind}`];
   if (!check) return undefined;
   try {

@@ -4,7 +4,7 @@
  * version). Argo runs them with gopher-lua, so the Lua semantics that decide outcomes are kept: nil fields, string
  * comparison of timestamps, and the runtime errors a malformed object raises (then Unknown with that error).
  */
-import { gvkOf, type KubeObject } from '../kube/index.ts';
+import { gvkOf, type GVK, type KubeObject } from '../kube/index.ts';
 import { HealthCheckError, type HealthStatus } from './types.ts';
 
 /** A Lua value as decoded from JSON: null and undefined are both nil. */
@@ -140,15 +140,14 @@ const BUILTIN_LUA: Record<string, (obj: KubeObject) => HealthStatus> = {
 };
 
 /** The override key (`group/Kind`, or `Kind` for core) of the built-in script for this object, if Argo ships one. */
-export function builtinLuaKey(obj: KubeObject): string | undefined {
-  const gvk = gvkOf(obj);
+export function builtinLuaKey(obj: KubeObject, gvk: GVK = gvkOf(obj)): string | undefined {
   const key = gvk.group ? `${gvk.group}/${gvk.kind}` : gvk.kind;
   return key in BUILTIN_LUA ? key : undefined;
 }
 
 /** The verdict of Argo's built-in Lua check, or undefined when it ships none for this kind. */
-export function builtinLuaHealth(obj: KubeObject): HealthStatus | undefined {
-  const key = builtinLuaKey(obj);
+export function builtinLuaHealth(obj: KubeObject, gvk?: GVK): HealthStatus | undefined {
+  const key = builtinLuaKey(obj, gvk);
   if (!key) return undefined;
   try {
     return BUILTIN_LUA[key]!(obj);

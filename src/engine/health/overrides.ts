@@ -6,7 +6,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { GitOpsError, type Location } from '../errors/index.ts';
-import { gvkOf, type KubeObject } from '../kube/index.ts';
+import { gvkOf, type GVK, type KubeObject } from '../kube/index.ts';
 import { builtinLuaKey } from './builtin-lua.ts';
 import { globMatch } from './glob.ts';
 
@@ -148,8 +148,7 @@ export type ScriptChoice =
   | { source: 'builtin'; key: string };
 
 /** The override key Argo looks up for an object: `group/Kind`, or `Kind` for the core group. */
-export function configMapKey(obj: KubeObject): string {
-  const gvk = gvkOf(obj);
+export function configMapKey(obj: KubeObject, gvk: GVK = gvkOf(obj)): string {
   return gvk.group ? `${gvk.group}/${gvk.kind}` : gvk.kind;
 }
 
@@ -158,8 +157,8 @@ export function configMapKey(obj: KubeObject): string {
  * so which one wins among several is random; we take the first in key order and the plan warns), then Argo's
  * built-in script for the kind. Undefined means no script: the Go check (if any) decides.
  */
-export function chooseHealthScript(obj: KubeObject, overrides: HealthOverrides | undefined): ScriptChoice | undefined {
-  const key = configMapKey(obj);
+export function chooseHealthScript(obj: KubeObject, overrides: HealthOverrides | undefined, gvk: GVK = gvkOf(obj)): ScriptChoice | undefined {
+  const key = configMapKey(obj, gvk);
   if (overrides && overrides.size > 0) {
     const exact = overrides.get(key);
     if (exact && exact.healthLua !== '') return { source: 'override', key, script: exact.healthLua, useOpenLibs: exact.useOpenLibs };
@@ -168,7 +167,7 @@ export function chooseHealthScript(obj: KubeObject, overrides: HealthOverrides |
       if (o.healthLua !== '' && globMatch(k, key)) return { source: 'override', key: k, script: o.healthLua, useOpenLibs: o.useOpenLibs };
     }
   }
-  const builtin = builtinLuaKey(obj);
+  const builtin = builtinLuaKey(obj, gvk);
   return builtin ? { source: 'builtin', key: builtin } : undefined;
 }
 

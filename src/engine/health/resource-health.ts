@@ -1,5 +1,5 @@
 /** HLT-2: one object's health, in Argo CD's evaluation order. */
-import { argocd, type KubeObject } from '../kube/index.ts';
+import { argocd, gvkOf, type KubeObject } from '../kube/index.ts';
 import { builtinLuaHealth } from './builtin-lua.ts';
 import { goHealth, hasGoHealthCheck } from './builtin-go.ts';
 import { loadLuaVm, type LuaVm } from './lua-vm.ts';
@@ -31,7 +31,8 @@ export class HealthChecker {
 
   /** Whether any check (override script, built-in script, Go check) judges this object's kind. */
   hasCheck(obj: KubeObject): boolean {
-    return chooseHealthScript(obj, this.overrides) !== undefined || hasGoHealthCheck(obj);
+    const gvk = gvkOf(obj);
+    return chooseHealthScript(obj, this.overrides, gvk) !== undefined || hasGoHealthCheck(obj, gvk);
   }
 
   /**
@@ -42,14 +43,15 @@ export class HealthChecker {
     // 1. Being deleted (and not held by the hook finalizer).
     if (obj.metadata?.deletionTimestamp && !argocd.hasHookFinalizer(obj)) return { status: 'Progressing', message: 'Pending deletion' };
     // 2. A Lua script: an argocd-cm override beats everything, then Argo's built-in scripts.
-    const choice = chooseHealthScript(obj, this.overrides);
+    const gvk = gvkOf(obj);
+    const choice = chooseHealthScript(obj, this.overrides, gvk);
     if (choice?.source === 'override') {
       if (!this.vm) throw new Error('HealthChecker: the Lua VM is not loaded (use HealthChecker.create)');
       return this.vm.runHealthScript(choice.script, obj, choice.useOpenLibs);
     }
-    if (choice?.source === 'builtin') return builtinLuaHealth(obj);
+    if (choice?.source === 'builtin') return builtinLuaHealth(obj, gvk);
     // 3. gitops-engine's Go checks.
-    return goHealth(obj);
+    return goHealth(obj, gvk);
   }
 }
 

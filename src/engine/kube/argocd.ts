@@ -78,6 +78,8 @@ export function annotationCSV(obj: KubeObject | undefined, key: string): string[
  */
 export function goAtoi(text: string): number | undefined {
   if (!/^[+-]?[0-9]+$/.test(text)) return undefined;
+  // Up to 15 digits always fits; only longer numbers need the exact int64 range check.
+  if (text.length <= 16) return Number(text);
   const big = BigInt(text);
   if (big > 9223372036854775807n || big < -9223372036854775808n) return undefined;
   return Number(big);
@@ -191,13 +193,13 @@ export function syncOptionValue(obj: KubeObject | undefined, key: string): strin
 
 /** HOOK-9: PreDelete / PostDelete as the controller recognises them (either annotation, trimmed CSV items). */
 export function isDeleteHookOfType(obj: KubeObject | undefined, type: 'PreDelete' | 'PostDelete'): boolean {
-  const wanted: Record<string, string> =
-    type === 'PreDelete' ? { [ANNOTATION_HOOK]: 'PreDelete', [HELM_HOOK]: 'pre-delete' } : { [ANNOTATION_HOOK]: 'PostDelete', [HELM_HOOK]: 'post-delete' };
-  for (const [key, value] of Object.entries(wanted)) {
-    const v = annotation(obj, key);
-    if (v !== undefined && v.split(',').some((item) => item.trim() === value)) return true;
-  }
-  return false;
+  const a = annotations(obj);
+  if (!a) return false;
+  const argo = a[ANNOTATION_HOOK];
+  const helm = a[HELM_HOOK];
+  if (argo === undefined && helm === undefined) return false;
+  const has = (v: unknown, item: string) => typeof v === 'string' && v.split(',').some((x) => x.trim() === item);
+  return type === 'PreDelete' ? has(argo, 'PreDelete') || has(helm, 'pre-delete') : has(argo, 'PostDelete') || has(helm, 'post-delete');
 }
 
 /** Whether an object has one of the four gitops-engine sync-phase hook types. */

@@ -8,26 +8,31 @@
 import type { KubeObject } from '../kube/index.ts';
 
 export function isModified(target: KubeObject, live: KubeObject): boolean {
-  return !covers(normalizeTarget(target), live, 0);
-}
-
-function normalizeTarget(t: KubeObject): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...t };
-  delete out.status;
-  if (t.kind === 'Secret' && (t.apiVersion === 'v1' || t.apiVersion === undefined) && t.stringData && typeof t.stringData === 'object') {
-    const data: Record<string, unknown> = { ...((t.data as Record<string, unknown> | undefined) ?? {}) };
-    for (const [k, v] of Object.entries(t.stringData as Record<string, unknown>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
-    out.data = data;
-    delete out.stringData;
+  for (const [k, v] of Object.entries(target)) {
+    // Argo ignores status by default; metadata and Secrets need their own rules.
+    if (k === 'status' || k === 'metadata' || (k === 'stringData' && isSecret(target))) continue;
+    if (k === 'data' && isSecret(target) && target.stringData) continue;
+    if (!covers(v, (live as Record<string, unknown>)[k], 0)) return true;
   }
-  const meta = { ...(t.metadata ?? {}) } as Record<string, unknown>;
-  // Server-owned or empty fields the manifest may carry without meaning a change.
-  for (const k of ['creationTimestamp', 'resourceVersion', 'uid', 'generation', 'managedFields', 'selfLink']) delete meta[k];
-  if (meta.namespace === '') delete meta.namespace;
-  out.metadata = meta;
-  return out;
+  if (isSecret(target) && target.stringData && typeof target.stringData === 'object') {
+    const data: Record<string, unknown> = { ...((target.data as Record<string, unknown> | undefined) ?? {}) };
+    for (const [k, v] of Object.entries(target.stringData as Record<string, unknown>)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+    if (!covers(data, live.data, 0)) return true;
+  }
+  const lm = (live.metadata ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(target.metadata ?? {})) {
+    // Server-owned or empty fields the manifest may carry without meaning a change.
+    if (SERVER_META.has(k) || (k === 'namespace' && v === '')) continue;
+    if (!covers(v, lm[k], 0)) return true;
+  }
+  return false;
 }
 
+const SERVER_META = new Set(['creationTimestamp', 'resourceVersion', 'uid', 'generation', 'managedFields', 'selfLink']);
+
+function isSecret(t: KubeObject): boolean {
+  return t.kind === 'Secret' && t.apiVersion === 'v1';
+}
 function covers(want: unknown, have: unknown, depth: number): boolean {
   if (depth > 200) return true;
   if (want === null || want === undefined) return have === null || have === undefined || isEmpty(have);

@@ -10,7 +10,7 @@ import { appOptions, optionsInForce, pruneOption, type AppOptions } from './opti
 import { kindRank } from './kind-order.ts';
 import { keyOf, managedLiveObjects, normalizeTargets, reconcile, type Reconciled } from './reconcile.ts';
 import { crdGroupKind, crdKinds, scopeResolver } from './scope.ts';
-import { applyPruneLast, hookTarget, isPrune, mirrorPruneWaves, sortTasks, taskObj, taskWave, type Work } from './tasks.ts';
+import { applyPruneLast, cached, hookTarget, isPrune, mirrorPruneWaves, sortTasks, taskObj, taskWave, type Work } from './tasks.ts';
 import { isCrd, isSelfReferenced, trackingFor, type Tracking } from './tracking.ts';
 import type { Plan, PlanAction, PlanInput, PlanResource, PlanTask, PlanWarning, PlanWave } from './types.ts';
 
@@ -102,10 +102,12 @@ export function planSync(input: PlanInput): Plan {
   const modified = new Map<Reconciled, boolean>();
   const resources: PlanResource[] = [];
   let outOfSync = false;
+  const selfRef = new Map<Reconciled, boolean>();
   for (const pair of rec.pairs) {
     const obj = (pair.live ?? pair.target)!;
     const g = gvkOf(obj);
     const self = isSelfReferenced(pair.live, pair.target, tracking);
+    selfRef.set(pair, self);
     const isHookObj = argocd.isHook(obj) || argocd.isDeleteHookOfType(obj, 'PreDelete') || argocd.isDeleteHookOfType(obj, 'PostDelete');
     const mod = pair.target && pair.live ? isModified(pair.target, pair.live) : false;
     modified.set(pair, mod);
@@ -140,7 +142,9 @@ export function planSync(input: PlanInput): Plan {
   });
   const healthOfLive = new Map<KubeObject, HealthStatus | undefined>();
   rec.pairs.forEach((p, i) => {
-    if (p.live) healthOfLive.set(p.live, appHealth.resources[i]!.health ?? (argocd.isHook(p.live) ? undefined : checker.health(p.live)));
+    if (!p.live) return;
+    const judged = appHealth.resources[i]!.health;
+    healthOfLive.set(p.live, judged ?? (checker.hasCheck(p.live) ? checker.health(p.live) : undefined));
   });
 
   // 4. Tasks (getSyncTasks).
@@ -152,7 +156,7 @@ export function planSync(input: PlanInput): Plan {
     const obj = (pair.target ?? pair.live)!;
     if (selection && !selection.has(keyOf(obj)) && !(pair.target && (argocd.isDeleteHookOfType(pair.target, 'PreDelete') || argocd.isDeleteHookOfType(pair.target, 'PostDelete')))) return;
     if (input.selfHeal && !notSynced.has(pair)) return;
-    if (!isSelfReferenced(pair.live, pair.target, tracking)) return;
+    if (!selfRef.get(pair)) return;
     if (argocd.isHook(obj)) return;
     for (const phase of argocd.syncPhasesOf(obj)) {
       works.push({
@@ -205,13 +209,20 @@ export function planSync(input: PlanInput): Plan {
     }
   }
   // Hooks and the namespace find their live copy among the managed resources.
-  const managedByKey = rec.pairs.map((p) => ({ key: objectKey((p.live ?? p.target)!), live: p.live }));
+  const managedByName = new Map<string, { key: ObjectKey; live?: KubeObject }[]>();
+  for (const p of rec.pairs) {
+    const key = objectKey((p.live ?? p.target)!);
+    const k = `${key.group}/${key.kind}/${key.name}`;
+    const list = managedByName.get(k);
+    if (list) list.push({ key, live: p.live });
+    else managedByName.set(k, [{ key, live: p.live }]);
+  }
   for (const w of works) {
     if (!w.target || w.live) continue;
     const g = gvkOf(w.target);
-    const found = managedByKey.find(
-      (m) => m.key.group === g.group && m.key.kind === w.target!.kind && (m.key.namespace === '' || m.key.namespace === w.target!.metadata.namespace) && m.key.name === w.target!.metadata.name,
-    );
+    const found = managedByName
+      .get(`${g.group}/${g.kind}/${w.target.metadata.name ?? ''}`)
+      ?.find((m) => m.key.namespace === '' || m.key.namespace === w.target!.metadata.namespace);
     if (found?.live) w.live = found.live;
   }
   // Discovery (ORD-14, OPT-8): kinds the cluster does not serve.
@@ -331,7 +342,7 @@ interface TaskContext {
 function toTask(w: Work, c: TaskContext): PlanTask {
   const o = taskObj(w);
   const g = gvkOf(o);
-  const declaredWave = argocd.syncWave(o);
+  const declaredWave = cached(w).declaredWave;
   const wave = taskWave(w);
   const options: string[] = [];
   let action: PlanAction;
@@ -363,10 +374,12 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     }
   } else {
     const target = w.target!;
-    const replace = c.opts.replace || argocd.hasSyncOption(target, 'Replace=true') || (!!w.live && argocd.hasSyncOption(w.live, 'Replace=true'));
-    const force = argocd.hasSyncOption(target, 'Force=true') || (!!w.live && argocd.hasSyncOption(w.live, 'Force=true'));
-    const ssa = !argocd.hasSyncOption(target, 'ServerSideApply=false') && (c.opts.serverSideApply || argocd.hasSyncOption(target, 'ServerSideApply=true'));
-    const validate = c.opts.validate && !argocd.hasSyncOption(target, 'Validate=false');
+    const t = argocd.annotationCSV(target, argocd.ANNOTATION_SYNC_OPTIONS);
+    const l = w.live ? argocd.annotationCSV(w.live, argocd.ANNOTATION_SYNC_OPTIONS) : [];
+    const replace = c.opts.replace || t.includes('Replace=true') || l.includes('Replace=true');
+    const force = t.includes('Force=true') || l.includes('Force=true');
+    const ssa = !t.includes('ServerSideApply=false') && (c.opts.serverSideApply || t.includes('ServerSideApply=true'));
+    const validate = c.opts.validate && !t.includes('Validate=false');
     if (replace) {
       options.push('Replace=true');
       if (!w.live) method = 'create';
@@ -415,7 +428,7 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     wave,
     declaredWave,
     ...(w.waveReason && (wave !== declaredWave || w.waveReason === 'prune-last') ? { waveReason: w.waveReason } : {}),
-    kindRank: kindRank(o.kind),
+    kindRank: cached(w).rank,
     group: g.group,
     version: g.version,
     kind: g.kind,
@@ -432,7 +445,7 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     ...(w.live ? { live: w.live } : {}),
   };
   if (w.live) {
-    const h = c.healthOfLive.get(w.live) ?? c.checker.health(w.live);
+    const h = c.healthOfLive.has(w.live) ? c.healthOfLive.get(w.live) : c.checker.health(w.live);
     if (h) task.health = h;
   }
   return task;

@@ -18,7 +18,9 @@ export interface NormalizedTargets {
 
 /** A key for maps: group/Kind/namespace/name. */
 export function keyOf(o: KubeObject): string {
-  return keyString(objectKey(o));
+  const av = o.apiVersion ?? '';
+  const slash = av.indexOf('/');
+  return `${slash < 0 ? '' : av.slice(0, slash)}/${o.kind ?? ''}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
 
 function copyMeta(o: KubeObject): KubeObject {
@@ -47,7 +49,7 @@ export function normalizeTargets(desired: KubeObject[], destNs: string, scopeOf:
     } else if (namespaced && !o.metadata.namespace) {
       o.metadata.namespace = destNs;
     }
-    o = stampTracking(o, tracking);
+    o = stampTracking(o, tracking, true);
     const key = objectKey(o);
     if (!key.name && o.metadata.generateName) key.name = `${o.metadata.generateName}${i}`;
     const k = keyString(key);

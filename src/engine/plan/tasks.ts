@@ -22,6 +22,16 @@ export interface Work {
   generatedName: boolean;
   namespaceCreation: boolean;
   skipDryRun: boolean;
+  /** Sort keys, filled in by sortTasks (the wave is read once: parsing annotations in the comparator is slow). */
+  cache?: { declaredWave: number; rank: number; name: string; group: string };
+}
+
+export function cached(w: Work): NonNullable<Work['cache']> {
+  if (!w.cache) {
+    const o = taskObj(w);
+    w.cache = { declaredWave: argocd.syncWave(o), rank: kindRank(o.kind), name: o.metadata.name ?? '', group: gvkOf(o).group };
+  }
+  return w.cache;
 }
 
 export function taskObj(w: Work): KubeObject {
@@ -29,7 +39,7 @@ export function taskObj(w: Work): KubeObject {
 }
 
 export function taskWave(w: Work): number {
-  return w.waveOverride ?? argocd.syncWave(taskObj(w));
+  return w.waveOverride ?? cached(w).declaredWave;
 }
 
 export function isPrune(w: Work): boolean {
@@ -99,17 +109,13 @@ function compare(a: Work, b: Work): number {
   if (d !== 0) return d;
   const w = taskWave(a) - taskWave(b);
   if (w !== 0) return w;
-  const oa = taskObj(a);
-  const ob = taskObj(b);
-  const k = kindRank(oa.kind) - kindRank(ob.kind);
+  const ca = cached(a);
+  const cb = cached(b);
+  const k = ca.rank - cb.rank;
   if (k !== 0) return k;
-  const na = oa.metadata.name ?? '';
-  const nb = ob.metadata.name ?? '';
-  if (na !== nb) return na < nb ? -1 : 1;
-  // ORD-4: Argo's sort is unstable here; we settle ties by group, then namespace, then prune after apply.
-  const ga = gvkOf(oa).group;
-  const gb = gvkOf(ob).group;
-  if (ga !== gb) return ga < gb ? -1 : 1;
+  if (ca.name !== cb.name) return ca.name < cb.name ? -1 : 1;
+  // ORD-4: Argo's sort is unstable here; we settle ties by group, then namespace.
+  if (ca.group !== cb.group) return ca.group < cb.group ? -1 : 1;
   if (a.displayNamespace !== b.displayNamespace) return a.displayNamespace < b.displayNamespace ? -1 : 1;
   return 0;
 }
@@ -119,22 +125,19 @@ export function sortTasks(tasks: Work[]): Work[] {
   const sorted = [...tasks].sort(compare);
   adjustDeps(
     sorted,
-    (o) => (o.kind === 'Namespace' && gvkOf(o).group === '' ? o.metadata.name ?? '' : undefined),
+    (o) => (o.kind === 'Namespace' && !o.apiVersion.includes('/') ? o.metadata.name ?? '' : undefined),
     (o) => (o.metadata.namespace ? o.metadata.namespace : undefined),
     'namespace-first-use',
   );
   adjustDeps(
     sorted,
     (o) => {
-      if (o.kind !== 'CustomResourceDefinition' || gvkOf(o).group !== 'apiextensions.k8s.io') return undefined;
+      if (o.kind !== 'CustomResourceDefinition' || !o.apiVersion.startsWith('apiextensions.k8s.io/')) return undefined;
       const spec = o.spec as { group?: unknown; names?: { kind?: unknown } } | undefined;
       if (typeof spec?.group !== 'string' || typeof spec.names?.kind !== 'string') return undefined;
       return `${spec.group}/${spec.names.kind}`;
     },
-    (o) => {
-      const g = gvkOf(o);
-      return `${g.group}/${g.kind}`;
-    },
+    (o, w) => `${cached(w).group}/${o.kind}`,
     'crd-first-use',
   );
   return sorted;
@@ -143,7 +146,7 @@ export function sortTasks(tasks: Work[]): Work[] {
 function adjustDeps(
   s: Work[],
   isDep: (o: KubeObject) => string | undefined,
-  refersTo: (o: KubeObject) => string | undefined,
+  refersTo: (o: KubeObject, w: Work) => string | undefined,
   reason: WaveReason,
 ): void {
   const firstIndex = new Map<string, number>();
@@ -163,7 +166,7 @@ function adjustDeps(
         for (const [k, v] of firstIndex) if (v >= index) firstIndex.set(k, v + 1);
       }
     } else {
-      const ref = refersTo(t.target);
+      const ref = refersTo(t.target, t);
       if (ref !== undefined && !firstIndex.has(ref)) firstIndex.set(ref, i);
     }
   }

@@ -47,10 +47,17 @@ export function buildTrackingId(v: AppInstanceValue): string {
   return `${v.appName}:${v.group}/${v.kind}:${v.namespace}/${v.name}`;
 }
 
+const parsed = new WeakMap<KubeObject, { raw: string | undefined; value: AppInstanceValue | undefined }>();
+
 function annotationValue(obj: KubeObject, t: Tracking): AppInstanceValue | undefined {
   if (t.installationID && argocd.annotation(obj, argocd.ANNOTATION_INSTALLATION_ID) !== t.installationID) return undefined;
   const raw = argocd.annotation(obj, argocd.ANNOTATION_TRACKING_ID);
-  return raw === undefined ? undefined : parseTrackingId(raw);
+  // Live objects are read several times per plan; the parse is cached while the annotation stays the same.
+  const hit = parsed.get(obj);
+  if (hit && hit.raw === raw) return hit.value;
+  const value = raw === undefined ? undefined : parseTrackingId(raw);
+  parsed.set(obj, { raw, value });
+  return value;
 }
 
 /** The app a live object is tracked to ('' when none), as the controller's cache reads it. */
@@ -90,9 +97,9 @@ function truncateLabel(v: string): string {
  * Stamps tracking on a rendered object as the repo-server does (a copy; CRDs are left alone, TRK-5). For a
  * cluster-scoped object the tracking id carries the destination namespace.
  */
-export function stampTracking(obj: KubeObject, t: Tracking): KubeObject {
+export function stampTracking(obj: KubeObject, t: Tracking, inPlace = false): KubeObject {
   if (isCrd(obj)) return obj;
-  const out: KubeObject = { ...obj, metadata: { ...obj.metadata } };
+  const out: KubeObject = inPlace ? obj : { ...obj, metadata: { ...obj.metadata } };
   const gvk = gvkOf(obj);
   if (t.method === 'label' || t.method === 'annotation+label') {
     out.metadata.labels = { ...(obj.metadata.labels ?? {}), [t.labelKey]: t.method === 'label' ? t.instanceName : truncateLabel(t.instanceName) };
