@@ -127,9 +127,14 @@ export function managerFromUserAgent(ua: string | undefined): string {
 
 export class ApiCore {
   readonly registry = new ResourceRegistry();
-  readonly store = new ObjectStore();
+  readonly store: ObjectStore;
 
-  constructor(readonly env: ApiEnv) {}
+  constructor(
+    readonly env: ApiEnv,
+    watchHistory?: number,
+  ) {
+    this.store = new ObjectStore(watchHistory);
+  }
 
   nowString(): string {
     return rfc3339(this.env.now());
@@ -520,15 +525,23 @@ export class ApiCore {
     if (deepEqual(old, next)) return clone(this.present(t, old, version));
     if (opts.dryRun) return clone(this.present(t, next, version));
     this.commit(t, next);
-    if (md.deletionTimestamp && !(Array.isArray(md.finalizers) && md.finalizers.length) && !this.waitsForGrace(t, next)) {
-      this.finalizeDelete(t, next);
-    }
+    if (md.deletionTimestamp && !this.held(t, next)) this.finalizeDelete(t, next);
     return clone(this.present(t, next, version));
   }
 
-  /** A Pod being deleted gracefully is removed by its kubelet, not when its finalizers go. */
-  private waitsForGrace(t: ResourceType, obj: JsonObject): boolean {
-    return t.group === '' && t.kind === 'Pod' && Number(metaOf(obj).deletionGracePeriodSeconds ?? 0) > 0;
+  /**
+   * What still holds a deleting object: finalizers, a Namespace's `spec.finalizers`, or a Pod's grace period (its
+   * kubelet removes it).
+   */
+  private held(t: ResourceType, obj: JsonObject): boolean {
+    const md = metaOf(obj);
+    if (Array.isArray(md.finalizers) && md.finalizers.length) return true;
+    if (t.group === '' && t.kind === 'Pod' && Number(md.deletionGracePeriodSeconds ?? 0) > 0) return true;
+    if (t.group === '' && t.kind === 'Namespace') {
+      const f = getPath(obj, ['spec', 'finalizers']);
+      if (Array.isArray(f) && f.length) return true;
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- scale

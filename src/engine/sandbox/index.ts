@@ -29,8 +29,8 @@
  * `gitops-sandbox sandbox serve`.
  */
 export { Sandbox, readSnapshot, writeFileAtomic, SNAPSHOT_FORMAT } from './sandbox.ts';
-export type { ObjectRef, TypeRef, KubeList, SandboxOptions, SandboxSnapshot } from './sandbox.ts';
-export type { WriteOptions, ApplyOptions, DeleteOptions, DeleteResult, ListOptions, WatchEvent, WatchOptions, PropagationPolicy } from './api.ts';
+export type { ObjectRef, TypeRef, KubeList, ObjectEvent, SandboxOptions, SandboxSnapshot } from './sandbox.ts';
+export type { WriteOptions, ApplyOptions, DeleteOptions, DeleteResult, ListOptions, WatchOptions, PropagationPolicy } from './api.ts';
 export type { PatchType } from './patches.ts';
 export type { ResourceType, PrinterColumn } from './registry.ts';
 export { ApiError, isApiError } from './status.ts';

@@ -47,6 +47,12 @@ export interface TypeRef {
   namespace?: string;
 }
 
+/** A watch event: ADDED, MODIFIED, DELETED (or BOOKMARK) with the object as it is after the change. */
+export interface ObjectEvent {
+  type: WatchEvent['type'];
+  object: KubeObject;
+}
+
 export interface KubeList {
   apiVersion: string;
   kind: string;
@@ -63,6 +69,8 @@ export interface SandboxOptions {
   simulation?: Partial<SimulationConfig>;
   /** Failure rules to start with. */
   failureRules?: FailureRule[];
+  /** Change events kept for watches that resume from a resourceVersion (default 20000). */
+  watchHistory?: number;
 }
 
 export const SNAPSHOT_FORMAT = 'gitops-sandbox.dev/state/v1';
@@ -110,7 +118,8 @@ export class Sandbox {
     this.random = new Random(options.seed ?? Math.floor(Math.random() * 2 ** 32));
     this.simulation = { ...DEFAULT_SIMULATION, ...(options.simulation ?? {}) };
     this.failures.rules = [...(options.failureRules ?? [])];
-    this.api = new ApiCore({
+    this.api = new ApiCore(
+      {
       now: () => this.clock.now(),
       random: this.random,
       defaults: {
@@ -118,7 +127,9 @@ export class Sandbox {
         allocateNodePort: () => this.allocateNodePort(),
         defaultStorageClass: () => this.defaultStorageClass(),
       },
-    });
+      },
+      options.watchHistory,
+    );
     this.runtime = new ControllerRuntime(this.clock);
     this.runtime.ctx = new ControllerContext(this.api, this.clock, this.runtime, this.simulation, this.failures, this.random);
     for (const c of [
@@ -316,10 +327,10 @@ export class Sandbox {
    * Watches a kind. `resourceVersion` absent or "0": an ADDED event per existing object first; otherwise the
    * changes after it (ApiError 410 Expired when that history is gone). Returns a function that stops the watch.
    */
-  watch(type: TypeRef & { name?: string }, opts: WatchOptions, onEvent: (e: WatchEvent) => void): () => void {
+  watch(type: TypeRef & { name?: string }, opts: WatchOptions, onEvent: (e: ObjectEvent) => void): () => void {
     const tg = this.target(type);
     if (type.namespace === undefined) tg.namespace = undefined;
-    return this.api.watch(tg, opts, onEvent);
+    return this.api.watch(tg, opts, onEvent as (e: WatchEvent) => void);
   }
 
   // ------------------------------------------------------------------ writes
