@@ -1,5 +1,6 @@
 import type { Command } from '../io.ts';
+import { apps } from './apps.ts';
 import { demo } from './demo.ts';
 
 /** Every subcommand of `gitops-sandbox`. Each lives in its own module; add one line here per command. */
-export const commands: Command[] = [demo];
+export const commands: Command[] = [demo, apps];
