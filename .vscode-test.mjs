@@ -1,9 +1,10 @@
 // @vscode/test-cli configuration, for machines that can download VS Code. On machines that cannot (ours), the same
-// extension-host tests run in code-server through test/e2e (see README).
+// extension-host suites run in code-server through `npm run test:e2e` (test/e2e/host.mjs). Both use the suites that
+// `npm run build` bundles into dist/test/extension-host.
 import { defineConfig } from '@vscode/test-cli';
 
 export default defineConfig({
-  files: 'test/extension-host/**/*.test.cjs',
-  workspaceFolder: 'test-fixtures/sample-repo',
-  mocha: { timeout: 20000 },
+  files: 'dist/test/extension-host/**/*.test.cjs',
+  workspaceFolder: 'test/e2e/fixture-repo',
+  mocha: { ui: 'tdd', timeout: 30000 },
 });

@@ -1,6 +1,7 @@
 import type { Command } from '../io.ts';
 import { demo } from './demo.ts';
+import { plan } from './plan.ts';
 import { render } from './render.ts';
 
 /** Every subcommand of `gitops-sandbox`. Each lives in its own module; add one line here per command. */
-export const commands: Command[] = [demo, render];
+export const commands: Command[] = [demo, render, plan];

@@ -5,3 +5,5 @@
 export type { KubeObject, ObjectMeta, OwnerReference, ManagedFieldsEntry, GVK, ObjectKey } from './types.ts';
 export { parseApiVersion, formatApiVersion, gvkOf, objectKey, keyString, describeKey } from './gvk.ts';
 export { BUILTIN_KINDS, builtinKind, builtinKindsNamed, isNamespaced, type BuiltinKind } from './builtin-kinds.ts';
+export * as argocd from './argocd.ts';
+export type { HookType, SyncPhase, HookDeletePolicy } from './argocd.ts';

@@ -1,0 +1,309 @@
+/**
+ * `gitops-sandbox plan`: the sync Argo CD would run for a folder of manifests, against nothing or a sandbox state:
+ * tasks grouped by phase and wave, with hooks, prune, health gating and the warnings a reviewer needs.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { GitOpsError } from '../../engine/errors/index.ts';
+import { findArgoCdConfigMap, HealthChecker, readArgoCdConfigMap, type ArgoCdConfigMap } from '../../engine/health/index.ts';
+import type { KubeObject } from '../../engine/kube/index.ts';
+import { planSync, planToJson, type Plan, type PlanTask, type TrackingMethod } from '../../engine/plan/index.ts';
+import { findRepo, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
+import { parseYamlDocuments, toPlain } from '../../engine/yaml/index.ts';
+import { UsageError, type CliIO, type Command } from '../io.ts';
+
+const USAGE = `Usage: gitops-sandbox plan <dir> | --app <name> [--cluster sandbox[:<state-file>]] [--json | --markdown]
+
+Shows the sync Argo CD would run: tasks in execution order, grouped by phase and wave, with hooks and their
+delete policies, prune, which waves wait for health, and warnings.
+
+Options:
+  --cluster sandbox[:<file>]  compare with a sandbox state (without it, or with an empty sandbox, everything is created)
+  --app <name>                plan an Application found in the repo (not yet: needs app discovery, issue 5)
+  --app-name <name>           the Application name used for tracking (default: the folder name)
+  --dest-namespace <ns>       spec.destination.namespace (default: default)
+  --sync-option <opt>         a spec.syncPolicy.syncOptions item, e.g. CreateNamespace=true (repeatable)
+  --prune                     the sync prunes (automated.prune or the Prune box)
+  --revision <sha>            the revision used for generateName hook names (default: HEAD when in a git repo)
+  --argocd-cm <file>          the argocd-cm with custom health checks (default: the first one found in the repo)
+  --json | --markdown         machine-readable or Markdown output
+
+Exit status: 0 when the plan was made, 1 when Argo CD would refuse or fail the sync, 2 on a usage error.`;
+
+interface Args {
+  dir?: string;
+  app?: string;
+  cluster?: string;
+  appName?: string;
+  destNamespace: string;
+  syncOptions: string[];
+  prune: boolean;
+  revision?: string;
+  argocdCm?: string;
+  format: 'text' | 'json' | 'markdown';
+}
+
+function parseArgs(args: string[]): Args {
+  const out: Args = { destNamespace: 'default', syncOptions: [], prune: false, format: 'text' };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const eq = a.indexOf('=');
+      if (a.startsWith('--') && eq > 0) return a.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const flag = a.startsWith('--') && a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    switch (flag) {
+      case '--app':
+        out.app = value();
+        break;
+      case '--cluster':
+        out.cluster = value();
+        break;
+      case '--app-name':
+        out.appName = value();
+        break;
+      case '--dest-namespace':
+        out.destNamespace = value();
+        break;
+      case '--sync-option':
+        out.syncOptions.push(value());
+        break;
+      case '--prune':
+        out.prune = true;
+        break;
+      case '--revision':
+        out.revision = value();
+        break;
+      case '--argocd-cm':
+        out.argocdCm = value();
+        break;
+      case '--json':
+        out.format = 'json';
+        break;
+      case '--markdown':
+        out.format = 'markdown';
+        break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        if (out.dir !== undefined) throw new UsageError('expected one directory');
+        out.dir = a;
+    }
+  }
+  if (out.app !== undefined && out.dir !== undefined) throw new UsageError('give a directory or --app, not both');
+  if (out.app === undefined && out.dir === undefined) throw new UsageError('expected a directory or --app <name>');
+  if (out.cluster !== undefined && out.cluster !== 'sandbox' && !out.cluster.startsWith('sandbox:')) {
+    throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${out.cluster}`);
+  }
+  return out;
+}
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/**
+ * The desired objects of a folder: the one call that turns a source into manifests. Plain manifests are read as
+ * Argo CD's directory source does (the folder's *.yaml, *.yml and *.json, not recursive).
+ */
+async function renderDesired(view: FileView, rel: string): Promise<KubeObject[]> {
+  const entries = await view.list(rel);
+  const kustomization = entries.find((e) => e.kind === 'file' && KUSTOMIZATION_NAMES.includes(e.name));
+  if (kustomization) {
+    throw new GitOpsError(
+      'planning a kustomization needs the kustomize renderer (issue 3), which is not on main yet; point plan at a folder of plain manifests for now',
+      { file: rel ? `${rel}/${kustomization.name}` : kustomization.name },
+      'not-yet',
+    );
+  }
+  const objects: KubeObject[] = [];
+  for (const e of entries) {
+    if (e.kind !== 'file' || !/\.(ya?ml|json)$/i.test(e.name)) continue;
+    const file = rel ? `${rel}/${e.name}` : e.name;
+    for (const doc of parseYamlDocuments(await view.readText(file), file)) {
+      if (!doc.node) continue;
+      const value = toPlain(doc.node);
+      if (value === null) continue;
+      const at = { file, line: doc.node.origin?.line ?? doc.start.line, column: doc.node.origin?.column ?? doc.start.column };
+      if (typeof value !== 'object' || Array.isArray(value)) throw new GitOpsError('a manifest must be a mapping with apiVersion and kind', at, 'manifest');
+      const o = value as KubeObject;
+      if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') throw new GitOpsError('a manifest needs apiVersion and kind', at, 'manifest');
+      const items = (o as { items?: unknown }).items;
+      if (o.kind.endsWith('List') && Array.isArray(items)) {
+        for (const item of items as KubeObject[]) objects.push(item);
+      } else {
+        if (!o.metadata || typeof o.metadata !== 'object') o.metadata = {};
+        objects.push(o);
+      }
+    }
+  }
+  return objects;
+}
+
+/** The live objects of `--cluster sandbox[:<file>]`: none for a fresh sandbox, else the objects of the state file. */
+async function loadCluster(spec: string, cwd: string): Promise<KubeObject[]> {
+  if (spec === 'sandbox') return [];
+  if (!spec.startsWith('sandbox:')) throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${spec}`);
+  const file = spec.slice('sandbox:'.length);
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, file), 'utf8');
+  } catch {
+    // A state file that does not exist yet is an empty sandbox, as `sandbox` commands treat it.
+    return [];
+  }
+  const docs = parseYamlDocuments(text, file);
+  const out: KubeObject[] = [];
+  const take = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(take);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (Array.isArray(o.objects)) take(o.objects);
+      else if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) take(o.items);
+      else if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') out.push(o as KubeObject);
+    }
+  };
+  for (const d of docs) if (d.node) take(toPlain(d.node));
+  return out;
+}
+
+async function headRevision(abs: string): Promise<string | undefined> {
+  try {
+    const repo = await findRepo(abs);
+    return repo ? await resolveRevision(repo.dir, 'HEAD') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const plan: Command = {
+  name: 'plan',
+  summary: 'preview the Argo CD sync: phases, waves, hooks, prune and health gates, with warnings',
+  usage: USAGE,
+  async run(argv: string[], io: CliIO): Promise<number> {
+    const args = parseArgs(argv);
+    if (args.app !== undefined) {
+      throw new GitOpsError(
+        `--app ${args.app}: not yet — finding Applications in the repo (issue 5) has not landed; give the app's source folder instead`,
+        undefined,
+        'not-yet',
+      );
+    }
+    const abs = resolve(io.cwd, args.dir!);
+    const { view, rel } = await openView(abs);
+    const desired = await renderDesired(view, rel);
+    let cm: ArgoCdConfigMap | undefined;
+    if (args.argocdCm) {
+      const file = resolve(io.cwd, args.argocdCm);
+      cm = readArgoCdConfigMap(await readFile(file, 'utf8'), args.argocdCm);
+      if (!cm) throw new GitOpsError('no ConfigMap named argocd-cm in this file', { file: args.argocdCm }, 'argocd-cm');
+    } else cm = await findArgoCdConfigMap(view, '');
+    const health = await HealthChecker.create(cm?.overrides);
+    const live = args.cluster ? await loadCluster(args.cluster, io.cwd) : undefined;
+    const method = cm?.settings.trackingMethod as TrackingMethod | undefined;
+    const result = planSync({
+      app: { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions },
+      desired,
+      live,
+      health,
+      prune: args.prune,
+      revision: args.revision ?? (await headRevision(abs)) ?? '',
+      tracking: { method: method && ['annotation', 'label', 'annotation+label'].includes(method) ? method : undefined, labelKey: cm?.settings.instanceLabelKey, installationID: cm?.settings.installationID },
+    });
+    if (args.format === 'json') io.out(`${JSON.stringify(planToJson(result), null, 2)}\n`);
+    else if (args.format === 'markdown') io.out(markdown(result, cm));
+    else io.out(text(result, cm));
+    return result.failure ? 1 : 0;
+  },
+};
+
+function kindLabel(t: PlanTask): string {
+  return t.group ? `${t.group}/${t.kind}` : t.kind;
+}
+
+function notes(t: PlanTask): string {
+  const parts: string[] = [];
+  if (t.hook) parts.push(`${t.hook.types.join(',')} hook · ${t.hook.deletePolicies.join(',')}: deleted ${t.hook.deleteWhen}`);
+  if (t.actionDetail) parts.push(t.actionDetail);
+  if (t.waveReason === 'namespace-first-use' || t.waveReason === 'crd-first-use') parts.push(`declares wave ${t.declaredWave}; moved to its first user`);
+  else if (t.waveReason === 'prune-reversed') parts.push(`declares wave ${t.declaredWave}; prune waves run in reverse`);
+  else if (t.waveReason === 'prune-last') parts.push('PruneLast');
+  const opts = t.options.filter((o) => !o.startsWith('PrunePropagationPolicy=') && o !== 'PruneLast=true' && o !== 'CreateNamespace=true');
+  if (opts.length) parts.push(opts.join(' '));
+  if (t.health && t.action !== 'prune' && t.action !== 'prune-skipped') parts.push(`live: ${t.health.status || '(empty)'}${t.health.message ? ` (${t.health.message})` : ''}`);
+  return parts.join('; ');
+}
+
+function waveTitle(p: Plan, i: number): string {
+  const w = p.waves[i]!;
+  const bits: string[] = [];
+  if (w.phase === 'SyncFail') bits.push('runs only if the sync fails');
+  else if (w.final) bits.push(w.healthGated ? 'last wave: waits for its hooks' : 'last wave: not waited for');
+  else if (w.healthGated) bits.push('waits until healthy');
+  if (w.waitsForDeletion) bits.push('waits until pruned objects are gone');
+  if (w.delayAfter) bits.push('then a 2 s pause');
+  return `${w.phase} · wave ${w.wave}${bits.length ? `  (${bits.join(', ')})` : ''}`;
+}
+
+function summary(p: Plan, cm: ArgoCdConfigMap | undefined): string[] {
+  const counts = new Map<string, number>();
+  for (const t of p.tasks) counts.set(t.action, (counts.get(t.action) ?? 0) + 1);
+  const lines = [
+    `Plan for app ${p.app}: ${p.tasks.length} task${p.tasks.length === 1 ? '' : 's'} in ${p.waves.length} wave${p.waves.length === 1 ? '' : 's'} (${[...counts].map(([a, n]) => `${n} ${a}`).join(', ') || 'nothing to do'})`,
+    `${p.multiStep ? 'Multi-step sync: waves wait for health before the next one' : 'Single-step sync: resources are applied without waiting for health'}${p.prune ? '' : '; prune is off'}${p.skipHooks ? '; hooks are skipped' : ''}`,
+    `Options: ${p.options.join(', ')}`,
+    `Sync status: ${p.syncStatus} · Health: ${p.health.status}${p.health.message ? ` (${p.health.message})` : ''}`,
+  ];
+  if (cm) lines.push(`Health checks: argocd-cm from ${cm.file}`);
+  if (p.failure) lines.push(`Argo CD would fail this sync: ${p.failure}`);
+  return lines;
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function text(p: Plan, cm: ArgoCdConfigMap | undefined): string {
+  const out = [...summary(p, cm), ''];
+  const wAction = Math.max(6, ...p.tasks.map((t) => t.action.length));
+  const wKind = Math.max(4, ...p.tasks.map((t) => kindLabel(t).length));
+  const wNs = Math.max(9, ...p.tasks.map((t) => t.namespace.length));
+  const wName = Math.max(4, ...p.tasks.map((t) => t.name.length));
+  p.waves.forEach((w, i) => {
+    out.push(waveTitle(p, i));
+    out.push(`  ${pad('ACTION', wAction)}  ${pad('KIND', wKind)}  ${pad('NAMESPACE', wNs)}  ${pad('NAME', wName)}  GATE  NOTES`);
+    for (const ti of w.tasks) {
+      const t = p.tasks[ti]!;
+      out.push(`  ${pad(t.action, wAction)}  ${pad(kindLabel(t), wKind)}  ${pad(t.namespace, wNs)}  ${pad(t.name, wName)}  ${pad(t.healthGated ? 'yes' : '-', 4)}  ${notes(t)}`.trimEnd());
+    }
+    out.push('');
+  });
+  if (p.warnings.length) {
+    out.push('Warnings:');
+    for (const w of p.warnings) out.push(`  ! ${w.code}: ${w.message}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function md(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+function markdown(p: Plan, cm: ArgoCdConfigMap | undefined): string {
+  const out = [`## Sync plan: ${md(p.app)}`, '', ...summary(p, cm).slice(1).map((l) => `- ${md(l)}`), ''];
+  p.waves.forEach((w, i) => {
+    out.push(`### ${md(waveTitle(p, i))}`, '', '| Action | Kind | Namespace | Name | Health-gated | Notes |', '|---|---|---|---|---|---|');
+    for (const ti of w.tasks) {
+      const t = p.tasks[ti]!;
+      out.push(`| ${t.action} | ${md(kindLabel(t))} | ${md(t.namespace)} | ${md(t.name)} | ${t.healthGated ? 'yes' : 'no'} | ${md(notes(t))} |`);
+    }
+    out.push('');
+  });
+  if (p.warnings.length) {
+    out.push('### Warnings', '');
+    for (const w of p.warnings) out.push(`- **${w.code}**: ${md(w.message)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

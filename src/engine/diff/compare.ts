@@ -1,0 +1,200 @@
+/**
+ * DIF-1..DIF-3: one (target, live) pair through Argo CD's client-side pipeline, giving Modified (the sync decision,
+ * computed on real values) and the masked objects and text that may be shown.
+ */
+import { canonicalJson, clone, isMap, sortKeys, type JsonMap } from './json.ts';
+import { identityOf, IgnoreNormalizer, managersFor } from './ignore.ts';
+import { normalizeManagedFields } from './managed-fields.ts';
+import { remarshal } from './remarshal.ts';
+import { normalizeObject, type NormalizeContext } from './normalize.ts';
+import { predictLive } from './three-way.ts';
+import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
+import { normalizeTracking } from './tracking.ts';
+import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
+import { changedPaths } from './paths.ts';
+import { unifiedDiff, toYaml } from './text.ts';
+import { DEFAULT_JQ_TIMEOUT_MS } from './jq.ts';
+
+export interface DiffOptions {
+  /** The Application's `spec.ignoreDifferences`. */
+  ignoreDifferences?: IgnoreRule[];
+  /** argocd-cm settings; the defaults of an unconfigured Argo CD when absent. */
+  system?: SystemSettings;
+  /** The Application syncs with `ServerSideApply=true` (DIF-3). */
+  serverSideApply?: boolean;
+  /** jq timeout per expression (Argo CD's `controller.ignore.normalizer.jq.timeout`, 1 s). */
+  jqTimeoutMs?: number;
+  /** Label for the `---`/`+++` lines of the text diff. */
+  label?: string;
+}
+
+export type DiffMode = 'create' | 'delete' | 'three-way' | 'two-way' | 'server-side-apply';
+
+export interface ResourceDiff {
+  /** Whether a sync would change the object: decided on real values (DIF-10), before any masking. */
+  modified: boolean;
+  mode: DiffMode;
+  /** Live after normalisation; Secret values masked (DIF-9). null when the object is not live. */
+  normalizedLive: JsonMap | null;
+  /** What live would be after a sync; Secret values masked. null for a prune. */
+  predictedLive: JsonMap | null;
+  /** JSON pointers of the fields that differ between the two shown objects. */
+  fields: string[];
+  /** Unified YAML diff of normalizedLive → predictedLive (masked). Empty when they print the same. */
+  diff: string;
+  /** Things the user should know (a jq expression that failed, an unknown knownTypeFields type). Never values. */
+  warnings: string[];
+}
+
+interface RawResult {
+  modified: boolean;
+  mode: DiffMode;
+  normalizedLive: JsonMap | null;
+  predictedLive: JsonMap | null;
+}
+
+function gk(obj: JsonMap): { group: string; kind: string } {
+  const id = identityOf(obj);
+  return { group: id.group, kind: id.kind };
+}
+
+function usesSsa(target: JsonMap | null, opts: DiffOptions): boolean {
+  if (opts.serverSideApply) return true;
+  const ann = target && isMap(target.metadata) && isMap(target.metadata.annotations) ? target.metadata.annotations : undefined;
+  const v = ann?.['argocd.argoproj.io/sync-options'];
+  return typeof v === 'string' && hasOption(v, 'ServerSideApply=true');
+}
+
+/** The part of `live` that a manager's field set owns (used as "what we applied last" for the SSA diff). */
+function ownedSubset(fields: JsonMap, live: unknown): unknown {
+  if (isMap(live)) {
+    const out: JsonMap = {};
+    for (const [k, sub] of Object.entries(fields)) {
+      if (!k.startsWith('f:')) continue;
+      const name = k.slice(2);
+      if (!(name in live)) continue;
+      const kids = isMap(sub) ? Object.keys(sub).filter((c) => c !== '.') : [];
+      out[name] = kids.length ? ownedSubset(sub as JsonMap, live[name]) : clone(live[name]);
+    }
+    return out;
+  }
+  if (Array.isArray(live)) {
+    const out: unknown[] = [];
+    for (const [k, sub] of Object.entries(fields)) {
+      if (!k.startsWith('k:')) continue;
+      let key: unknown;
+      try {
+        key = JSON.parse(k.slice(2));
+      } catch {
+        continue;
+      }
+      if (!isMap(key)) continue;
+      const item = live.find((e) => isMap(e) && Object.entries(key as JsonMap).every(([kk, v]) => canonicalJson(e[kk]) === canonicalJson(v)));
+      if (item !== undefined) out.push({ ...(ownedSubset(sub as JsonMap, item) as JsonMap), ...(key as JsonMap) });
+    }
+    return out;
+  }
+  return clone(live);
+}
+
+function ssaOrig(live: JsonMap, manager: string): JsonMap {
+  const entries = isMap(live.metadata) && Array.isArray(live.metadata.managedFields) ? live.metadata.managedFields : [];
+  let orig: JsonMap = {};
+  for (const e of entries) {
+    if (!isMap(e) || e.manager !== manager || e.operation !== 'Apply' || !isMap(e.fieldsV1)) continue;
+    orig = { ...orig, ...(ownedSubset(e.fieldsV1, live) as JsonMap) };
+  }
+  return orig;
+}
+
+function dropLastApplied(obj: JsonMap): JsonMap {
+  if (isMap(obj.metadata) && isMap(obj.metadata.annotations)) {
+    delete obj.metadata.annotations[LAST_APPLIED];
+    if (Object.keys(obj.metadata.annotations).length === 0) delete obj.metadata.annotations;
+  }
+  return obj;
+}
+
+async function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: DiffOptions, warnings: string[]): Promise<RawResult> {
+  const system = opts.system ?? defaultSystemSettings();
+  let target = targetIn ? clone(targetIn) : null;
+  let live = liveIn ? clone(liveIn) : null;
+  const rules = opts.ignoreDifferences ?? [];
+  // 1. tracking normalisation (TRK-4); 2. managedFieldsManagers (DIF-6).
+  if (target && live) {
+    normalizeTracking(live, target, system.tracking);
+    const managers = managersFor(identityOf(target), rules, system.overrides);
+    if (managers.length) normalizeManagedFields(live, target, managers);
+  }
+  const ctx: NormalizeContext = {
+    ignore: new IgnoreNormalizer(rules, system.overrides, opts.jqTimeoutMs ?? DEFAULT_JQ_TIMEOUT_MS),
+    system,
+    warnings,
+  };
+  // 3. remarshal, 4. Normalize.
+  if (target) target = await normalizeObject(remarshal(target, gk(target).group, gk(target).kind), ctx);
+  if (live) live = await normalizeObject(remarshal(live, gk(live).group, gk(live).kind), ctx);
+  // 6. create / delete.
+  if (target && !live) return { modified: true, mode: 'create', normalizedLive: null, predictedLive: target };
+  if (!target && live) return { modified: false, mode: 'delete', normalizedLive: live, predictedLive: null };
+  if (!target || !live) return { modified: false, mode: 'two-way', normalizedLive: null, predictedLive: null };
+  const { group, kind } = gk(target);
+  if (usesSsa(target, opts)) {
+    // DIF-3 offline: fields argocd-controller applied before and no longer in git are removed; the rest merges.
+    const predicted = dropLastApplied(predictLive(ssaOrig(live, 'argocd-controller'), target, live, group, kind));
+    const normalized = dropLastApplied(clone(live));
+    return { modified: canonicalJson(predicted) !== canonicalJson(normalized), mode: 'server-side-apply', normalizedLive: normalized, predictedLive: predicted };
+  }
+  // 5. three-way with last-applied, else two-way (orig = target).
+  let orig = lastAppliedOf(live);
+  let mode: DiffMode = 'three-way';
+  if (orig) orig = (await normalizeObject(orig, ctx)) ?? undefined;
+  if (!orig) {
+    orig = target;
+    mode = 'two-way';
+  }
+  let predicted: JsonMap;
+  try {
+    predicted = predictLive(orig, target, live, group, kind);
+  } catch {
+    predicted = predictLive(target, target, live, group, kind);
+    mode = 'two-way';
+  }
+  return { modified: canonicalJson(predicted) !== canonicalJson(live), mode, normalizedLive: live, predictedLive: predicted };
+}
+
+/**
+ * Diffs one desired object against its live copy (either may be null: create, prune). The returned objects and
+ * text are safe to show: Secrets are masked and the shown diff is re-run on the masked pair, as Argo CD does.
+ */
+export async function diffResource(target: JsonMap | null, live: JsonMap | null, opts: DiffOptions = {}): Promise<ResourceDiff> {
+  const warnings: string[] = [];
+  const real = await computeDiff(target, live, opts, warnings);
+  let shown: RawResult = real;
+  if (isSecret(target) || isSecret(live)) {
+    const system = opts.system ?? defaultSystemSettings();
+    const masked = maskSecretPair(target, live, system.sensitiveAnnotations);
+    shown = await computeDiff(masked.target, masked.live, opts, []);
+    // Whatever normalisation produced, only masked values can be in `shown`; mask again defensively.
+    const again = maskSecretPair(shown.predictedLive, shown.normalizedLive, system.sensitiveAnnotations);
+    shown = { ...shown, predictedLive: again.target, normalizedLive: again.live };
+  }
+  const before = shown.normalizedLive ? sortKeys(shown.normalizedLive) : null;
+  const after = shown.predictedLive ? sortKeys(shown.predictedLive) : null;
+  const label = opts.label ?? describe(target ?? live);
+  return {
+    modified: real.modified,
+    mode: real.mode,
+    normalizedLive: before,
+    predictedLive: after,
+    fields: changedPaths(before, after),
+    diff: unifiedDiff(before ? toYaml(before) : '', after ? toYaml(after) : '', `live/${label}`, `desired/${label}`),
+    warnings,
+  };
+}
+
+function describe(obj: JsonMap | null): string {
+  if (!obj) return 'object';
+  const id = identityOf(obj);
+  return [id.group ? `${id.kind}.${id.group}` : id.kind, id.namespace, id.name].filter(Boolean).join('/');
+}

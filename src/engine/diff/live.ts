@@ -1,0 +1,111 @@
+/**
+ * The live diff: an app's desired objects against what a cluster holds, paired by Argo CD's tracking and
+ * compared with its normalisation. Live objects come from a `LiveSource`, so the sandbox, a kube context and later
+ * the shared cluster interface plug in the same way.
+ */
+import { keyString, parseApiVersion, type KubeObject, type ObjectKey } from '../kube/index.ts';
+import { diffResource } from './compare.ts';
+import type { JsonMap } from './json.ts';
+import { appStatus, reconcile, resourceStatus, type CrdScope, type SyncStatus } from './reconcile.ts';
+import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
+import { appInstanceName, stampTracking } from './tracking.ts';
+import { isNamespaced } from '../kube/index.ts';
+import type { AppDiff, ObjectChange } from './types.ts';
+
+export interface GroupKind {
+  group: string;
+  kind: string;
+}
+
+/** Where live objects come from. Implementations must not change anything on the cluster. */
+export interface LiveSource {
+  /** Shown to the user: "sandbox state.json", "context kind-dev". */
+  readonly label: string;
+  /**
+   * Every object of these kinds (in these namespaces when given; cluster-scoped kinds ignore namespaces). The
+   * caller filters by tracking; a source may return more than asked.
+   */
+  list(kinds: GroupKind[], namespaces?: string[]): Promise<KubeObject[]>;
+}
+
+/** A fixed set of objects (tests, a saved cluster dump). */
+export function staticLiveSource(objects: KubeObject[], label = 'objects'): LiveSource {
+  return {
+    label,
+    async list(kinds) {
+      const want = new Set(kinds.map((k) => `${k.group}/${k.kind}`));
+      return objects.filter((o) => want.has(`${parseApiVersion(o.apiVersion ?? '').group}/${o.kind}`));
+    },
+  };
+}
+
+/** Kinds a removed object is likely to have: listed besides the target kinds so that prune candidates are found. */
+export const COMMON_KINDS: GroupKind[] = [
+  ['', 'ConfigMap'], ['', 'Secret'], ['', 'Service'], ['', 'ServiceAccount'], ['', 'PersistentVolumeClaim'],
+  ['apps', 'Deployment'], ['apps', 'StatefulSet'], ['apps', 'DaemonSet'], ['batch', 'Job'], ['batch', 'CronJob'],
+  ['networking.k8s.io', 'Ingress'], ['networking.k8s.io', 'NetworkPolicy'], ['policy', 'PodDisruptionBudget'],
+  ['autoscaling', 'HorizontalPodAutoscaler'], ['rbac.authorization.k8s.io', 'Role'], ['rbac.authorization.k8s.io', 'RoleBinding'],
+  ['rbac.authorization.k8s.io', 'ClusterRole'], ['rbac.authorization.k8s.io', 'ClusterRoleBinding'],
+].map(([group, kind]) => ({ group: group!, kind: kind! }));
+
+export interface LiveApp {
+  name: string;
+  /** Namespace of the Application object (apps outside the control-plane namespace are `ns_name` in tracking). */
+  appNamespace?: string;
+  destNamespace: string;
+  ignoreDifferences?: IgnoreRule[];
+  syncOptions?: string[];
+}
+
+export interface LiveDiffOptions {
+  system?: SystemSettings;
+  crdScope?: CrdScope;
+  /** Namespace of the Argo CD control plane (default `argocd`). */
+  controlNamespace?: string;
+  jqTimeoutMs?: number;
+}
+
+function label(k: ObjectKey): string {
+  const kind = k.group ? `${k.kind}.${k.group}` : k.kind;
+  return [kind, k.namespace, k.name].filter(Boolean).join('/');
+}
+
+/** Diffs one app's desired objects (as rendered) against live objects. */
+export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: LiveSource, opts: LiveDiffOptions = {}): Promise<AppDiff> {
+  const system = opts.system ?? defaultSystemSettings();
+  const instance = appInstanceName(app.name, app.appNamespace, opts.controlNamespace ?? 'argocd');
+  // The repo-server stamps tracking, and the controller defaults the namespace of namespaced targets.
+  const desired = targets.map((t) => {
+    const s = stampTracking(t, instance, app.destNamespace, system.tracking, opts.crdScope);
+    const g = parseApiVersion(s.apiVersion ?? '').group;
+    if (!s.metadata?.namespace && isNamespaced(g, s.kind, opts.crdScope) && app.destNamespace) s.metadata = { ...s.metadata, namespace: app.destNamespace };
+    return s;
+  });
+  const kinds = new Map<string, GroupKind>();
+  for (const k of [...COMMON_KINDS, ...desired.map((t) => ({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind }))]) kinds.set(`${k.group}/${k.kind}`, k);
+  const namespaces = [...new Set([app.destNamespace, ...desired.map((t) => t.metadata?.namespace ?? '')].filter(Boolean))];
+  const live = await source.list([...kinds.values()], namespaces);
+  const pairs = reconcile({ targets: desired, live, appInstance: instance, destNamespace: app.destNamespace, tracking: system.tracking, crdScope: opts.crdScope });
+  const ssa = hasOption(app.syncOptions, 'ServerSideApply=true');
+  const objects: ObjectChange[] = [];
+  const statuses: { pair: (typeof pairs)[number]; status: SyncStatus | undefined }[] = [];
+  const warnings: string[] = [...system.warnings];
+  for (const pair of pairs) {
+    const d = await diffResource(pair.target as JsonMap | null, pair.live as JsonMap | null, {
+      ignoreDifferences: app.ignoreDifferences,
+      system,
+      serverSideApply: ssa,
+      jqTimeoutMs: opts.jqTimeoutMs,
+      label: label(pair.key),
+    });
+    for (const w of d.warnings) warnings.push(`${label(pair.key)}: ${w}`);
+    const status = resourceStatus(pair, d.modified);
+    statuses.push({ pair, status });
+    if (!pair.target && !pair.requiresPruning) continue; // tracked elsewhere, a hook, or a foreign copy
+    const change = !pair.live ? 'added' : !pair.target ? 'prune' : d.modified ? 'changed' : 'unchanged';
+    objects.push({ ...pair.key, change, fields: change === 'unchanged' ? [] : d.fields, diff: change === 'unchanged' ? '' : d.diff, status, mode: d.mode });
+  }
+  return { name: app.name, objects, status: appStatus(statuses), warnings: [...new Set(warnings)] };
+}
+
+export { keyString };

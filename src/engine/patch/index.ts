@@ -1,0 +1,18 @@
+/**
+ * Every kind of patch the product applies.
+ *
+ * kustomize flavour, on YAML node trees with provenance (used by render):
+ *   - strategic merge patches exactly as kustomize v5.5.0 applies them (kyaml semantics): `kyamlMerge` for the raw
+ *     merge, `applyStrategicMergePatch` for kustomize's per-resource rules (kind, name, namespace kept);
+ *   - JSON 6902 patches: `parseJson6902` reads an operation list (JSON or YAML text), `applyJson6902` runs it;
+ *   - `KustomizeSchema`: the merge metadata in effect (built-in v1.21.2, or a kustomization's `openapi:` document).
+ * Every function takes a `PatchContext` saying which patch file it applies, and whether to record history.
+ *
+ * Kubernetes API flavour, on plain JSON (used by the sandbox and diff): see the exports from './api/…'.
+ */
+export { OP_JSON6902, OP_SMP, type PatchContext } from './context.ts';
+export { KustomizeSchema, type MergeSchema } from './schema.ts';
+export { kyamlMerge, type KyamlMergeOptions } from './kyaml-merge.ts';
+export { applyStrategicMergePatch, type SmpResourceOptions } from './resource-smp.ts';
+export { applyJson6902, parseJson6902, type Json6902Patch, type TextOrigin } from './json6902.ts';
+export type { JsonPatchOp } from './json-patch-engine.ts';

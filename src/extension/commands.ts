@@ -1,0 +1,112 @@
+import * as vscode from 'vscode';
+import type { RenderTarget } from './engine/api.ts';
+import { FEATURES, MISSING_REASON } from './engine/features.ts';
+import { engine } from './engine-loader.ts';
+import { log } from './log.ts';
+import type { RenderedViews } from './rendered-views.ts';
+import { describeTarget, renderedUri, type ViewSpec } from './render-uri.ts';
+import { settings } from './settings.ts';
+import { resolveTarget, type TargetArg } from './targets.ts';
+
+export interface CommandDeps {
+  views: RenderedViews;
+  stats: () => unknown;
+}
+
+/** Long work runs under a progress notification the user can cancel; a cancelled command opens nothing. */
+async function withProgress<T>(title: string, work: (token: vscode.CancellationToken) => Promise<T>): Promise<T | undefined> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (_progress, token) => {
+      const result = await Promise.race([
+        work(token),
+        new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined))),
+      ]);
+      if (token.isCancellationRequested) {
+        log.info(`${title}: cancelled`);
+        return undefined;
+      }
+      return result;
+    },
+  );
+}
+
+async function targetOrComplain(arg: TargetArg, what: string): Promise<RenderTarget | undefined> {
+  const target = await resolveTarget(arg);
+  if (!target) {
+    void vscode.window.showWarningMessage(`GitOps Sandbox: open a kustomization file (or a file inside an overlay) to ${what}.`);
+  }
+  return target;
+}
+
+function unavailable(feature: keyof typeof FEATURES, what: string): boolean {
+  if (FEATURES[feature]) return false;
+  log.warn(`${what}: ${MISSING_REASON[feature]}`);
+  void vscode.window.showInformationMessage(`GitOps Sandbox: ${what} is not available yet: ${MISSING_REASON[feature]}.`);
+  return true;
+}
+
+async function render(deps: CommandDeps, arg: TargetArg): Promise<void> {
+  const target = await targetOrComplain(arg, 'render it');
+  if (!target) return;
+  log.info(`command: render ${describeTarget(target)}`);
+  const uri = renderedUri({ target });
+  const doc = await withProgress(`Rendering ${describeTarget(target)}`, async () => vscode.workspace.openTextDocument(uri));
+  if (!doc) return;
+  await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+}
+
+async function diff(deps: CommandDeps, arg: TargetArg, against: 'HEAD' | 'base'): Promise<void> {
+  const target = await targetOrComplain(arg, 'diff it');
+  if (!target) return;
+  const anchor = target.kind === 'overlay' ? target.dir : target.repo;
+  log.info(`command: diff ${describeTarget(target)} against ${against}`);
+  const opened = await withProgress(`Diffing ${describeTarget(target)} against ${against}`, async () => {
+    let rev: string;
+    let label: string;
+    try {
+      if (against === 'HEAD') {
+        rev = await engine().commitOf(anchor, 'HEAD');
+        label = `HEAD (${rev.slice(0, 7)})`;
+      } else {
+        ({ rev, label } = await engine().baseRevision(anchor, settings.baseBranch()));
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn(`diff against ${against}: ${message}`);
+      void vscode.window.showWarningMessage(`GitOps Sandbox: cannot diff against ${against}: ${message}`);
+      return undefined;
+    }
+    const pair = rev.slice(0, 12);
+    const left: ViewSpec = { target, rev, revLabel: label, pair };
+    const right: ViewSpec = { target, pair, against: rev, againstLabel: label };
+    const leftUri = renderedUri(left);
+    const rightUri = renderedUri(right);
+    // Render both sides before the diff editor opens, so the progress covers the work.
+    await Promise.all([vscode.workspace.openTextDocument(leftUri), vscode.workspace.openTextDocument(rightUri)]);
+    return { leftUri, rightUri, label };
+  });
+  if (!opened) return;
+  const title = `${describeTarget(target)}: ${opened.label} ↔ working tree`;
+  await vscode.commands.executeCommand('vscode.diff', opened.leftUri, opened.rightUri, title, { preview: false });
+}
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  reg('gitopsSandbox.render', (arg: TargetArg) => render(deps, arg));
+  reg('gitopsSandbox.diffHead', (arg: TargetArg) => diff(deps, arg, 'HEAD'));
+  reg('gitopsSandbox.diffBase', (arg: TargetArg) => diff(deps, arg, 'base'));
+  reg('gitopsSandbox.previewSync', async (arg: TargetArg) => {
+    if (unavailable('plan', 'Preview sync')) return;
+    await resolveTarget(arg);
+  });
+  reg('gitopsSandbox.diffAllApps', () => {
+    if (unavailable('apps', 'Diff all apps') || unavailable('diff', 'Diff all apps')) return;
+  });
+  reg('gitopsSandbox.refreshApps', () => {
+    if (unavailable('apps', 'The applications view')) return;
+  });
+  reg('gitopsSandbox.showOutput', () => log.show());
+  // Not in the palette: what the end-to-end run reads for its measurements.
+  reg('gitopsSandbox.internal.stats', () => deps.stats());
+}

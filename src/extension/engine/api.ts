@@ -1,0 +1,212 @@
+/**
+ * The engine as the extension sees it: one facade over the engine folders' public surfaces, bundled on its own
+ * (dist/engine.cjs) and loaded by the glue on first use, so activation never pays for it. No `vscode` import: paths
+ * in and out are absolute, lines and columns 1-based, and nothing that leaves here carries a Secret value unmasked.
+ */
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { isGitOpsError } from '../../engine/errors/index.ts';
+import { SourceError, defaultBaseBranch, findRepo, mergeBase, openView, resolveRevision } from '../../engine/source/index.ts';
+import { parseYamlDocuments } from '../../engine/yaml/index.ts';
+import { FEATURES, MISSING_REASON, type Feature } from './features.ts';
+import { maskSecretPair, maskSecrets } from './mask.ts';
+
+export { FEATURES, MISSING_REASON, maskSecretPair, maskSecrets };
+export type { Feature };
+
+/** A problem to show in the editor, located in a file on disk. */
+export interface Problem {
+  message: string;
+  /** Absolute path; absent when the engine could not say which file. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  column?: number;
+  severity: 'error' | 'warning' | 'info';
+  /** What found it: 'yaml', 'render', 'apps', 'plan'. */
+  source: string;
+  code?: string;
+}
+
+export type RenderTarget = { kind: 'overlay'; dir: string } | { kind: 'app'; repo: string; name: string };
+
+export interface KustomizeOptions {
+  loadRestrictor: 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';
+  enableHelm: boolean;
+  helmCommand: string;
+}
+
+export interface RenderOptions {
+  /** A git revision; absent for the working tree. */
+  rev?: string;
+  /** Unsaved editor buffers, absolute path → text. */
+  buffers?: Map<string, string>;
+  kustomize?: Partial<KustomizeOptions>;
+  /** An untrusted workspace renders but runs no external program (helm, plugins). */
+  trusted?: boolean;
+  signal?: AbortSignal;
+}
+
+export type RenderResult =
+  | { ok: true; text: string; objects: number; viewLabel: string; ms: number }
+  | { ok: false; problem: Problem; ms: number; unavailable?: Feature };
+
+/** Thrown (and turned into a Problem) when a feature's engine piece is not in this build. */
+class Unavailable extends Error {
+  constructor(readonly feature: Feature) {
+    super(MISSING_REASON[feature]);
+  }
+}
+
+/** Turns whatever an engine call threw into a located problem; anything unexpected keeps its message, not a stack. */
+export function toProblem(err: unknown, root: string | undefined, source: string, fallbackFile?: string): Problem {
+  if (isGitOpsError(err)) {
+    const loc = err.location;
+    const file = loc?.file ? (isAbsolute(loc.file) || !root ? loc.file : join(root, loc.file)) : fallbackFile;
+    return { message: err.message, file, line: loc?.line, column: loc?.column, severity: 'error', source, code: err.code };
+  }
+  if (err instanceof SourceError) {
+    const file = err.path && root ? join(root, err.path) : fallbackFile;
+    return { message: err.message, file, severity: 'error', source, code: err.code };
+  }
+  if (err instanceof Unavailable) return { message: err.message, file: fallbackFile, severity: 'info', source, code: 'unavailable' };
+  const message = err instanceof Error ? `internal error: ${err.message}` : `internal error: ${String(err)}`;
+  return { message, file: fallbackFile, severity: 'error', source, code: 'internal' };
+}
+
+/** YAML syntax problems of one file's text, located as the renderer would report them. */
+export function yamlProblems(text: string, absFile: string): Problem[] {
+  try {
+    parseYamlDocuments(text, absFile);
+    return [];
+  } catch (err) {
+    return [toProblem(err, undefined, 'yaml', absFile)];
+  }
+}
+
+export async function repoRoot(path: string): Promise<string | undefined> {
+  return (await findRepo(path))?.dir;
+}
+
+/** The revision "Diff vs base" compares with: the merge-base of HEAD and the base branch. */
+export async function baseRevision(anyPath: string, configured: string): Promise<{ rev: string; label: string }> {
+  const repo = await findRepo(anyPath);
+  if (!repo) throw new Error(`${anyPath} is not inside a git repository`);
+  const branch = configured.trim() || (await defaultBaseBranch(repo.dir));
+  if (!branch) throw new Error('no base branch: set gitopsSandbox.baseBranch (no origin/HEAD, main or master found)');
+  const base = await mergeBase(repo.dir, 'HEAD', branch);
+  return { rev: base, label: `merge-base with ${branch} (${base.slice(0, 7)})` };
+}
+
+/** A revision's commit id, so a view of it stays the same while HEAD moves. */
+export async function commitOf(anyPath: string, rev: string): Promise<string> {
+  const repo = await findRepo(anyPath);
+  if (!repo) throw new Error(`${anyPath} is not inside a git repository`);
+  return resolveRevision(repo.dir, rev);
+}
+
+async function renderOverlayText(dir: string, _opts: RenderOptions): Promise<{ text: string; objects: number; root: string; label: string }> {
+  if (!FEATURES.render) throw new Unavailable('render');
+  throw new Unavailable('render');
+}
+
+interface RawRender {
+  text: string;
+  objects: number;
+  label: string;
+}
+
+async function rawRender(target: RenderTarget, opts: RenderOptions): Promise<RawRender> {
+  if (target.kind === 'app') throw new Unavailable('apps');
+  return renderOverlayText(target.dir, opts);
+}
+
+async function failure(err: unknown, target: RenderTarget, opts: RenderOptions, t0: number): Promise<RenderResult> {
+  const fallbackFile = target.kind === 'overlay' ? await kustomizationFile(target.dir, opts) : undefined;
+  const root = (await findRepo(target.kind === 'overlay' ? target.dir : target.repo))?.dir;
+  const problem = toProblem(err, root, 'render', fallbackFile);
+  return { ok: false, problem, ms: performance.now() - t0, unavailable: err instanceof Unavailable ? err.feature : undefined };
+}
+
+/** Renders an overlay (or an app) from the working tree under the buffers, or at a revision. Never throws. */
+export async function render(target: RenderTarget, opts: RenderOptions = {}): Promise<RenderResult> {
+  const t0 = performance.now();
+  try {
+    const r = await rawRender(target, opts);
+    return { ok: true, text: maskSecrets(r.text), objects: r.objects, viewLabel: r.label, ms: performance.now() - t0 };
+  } catch (err) {
+    return failure(err, target, opts, t0);
+  }
+}
+
+/** Renders at a commit are immutable: keep a few, unmasked, inside the engine side only. */
+const revisionRenders = new Map<string, RawRender>();
+
+/**
+ * Both sides of a diff: `rev` (a commit id) on the left, the working tree under the buffers on the right, their
+ * Secret values masked as a pair so that a changed value shows as a changed mask.
+ */
+export async function renderPair(
+  target: RenderTarget,
+  rev: string,
+  opts: RenderOptions = {},
+): Promise<{ left: RenderResult; right: RenderResult }> {
+  const t0 = performance.now();
+  const key = `${JSON.stringify(target)}@${rev}`;
+  let left: RawRender | undefined = revisionRenders.get(key);
+  let leftResult: RenderResult | undefined;
+  if (!left) {
+    try {
+      left = await rawRender(target, { ...opts, rev, buffers: undefined });
+      revisionRenders.set(key, left);
+      if (revisionRenders.size > 16) revisionRenders.delete(revisionRenders.keys().next().value!);
+    } catch (err) {
+      leftResult = await failure(err, target, { ...opts, rev, buffers: undefined }, t0);
+    }
+  }
+  const t1 = performance.now();
+  let right: RawRender | undefined;
+  let rightResult: RenderResult | undefined;
+  try {
+    right = await rawRender(target, { ...opts, rev: undefined });
+  } catch (err) {
+    rightResult = await failure(err, target, { ...opts, rev: undefined }, t1);
+  }
+  const [l, r] = maskSecretPair(left?.text ?? '', right?.text ?? '');
+  const ms = performance.now() - t0;
+  return {
+    left: leftResult ?? { ok: true, text: l, objects: left!.objects, viewLabel: left!.label, ms },
+    right: rightResult ?? { ok: true, text: r, objects: right!.objects, viewLabel: right!.label, ms },
+  };
+}
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** The kustomization file of a folder (through the same view the render reads), to pin unlocated problems on. */
+export async function kustomizationFile(dir: string, opts: RenderOptions = {}): Promise<string | undefined> {
+  try {
+    const { view, rel } = await openView(dir, { rev: opts.rev, buffers: opts.buffers });
+    for (const name of KUSTOMIZATION_NAMES) {
+      const p = rel ? `${rel}/${name}` : name;
+      if ((await view.stat(p)) === 'file') return join(view.root, p);
+    }
+  } catch {
+    // no view, no file: the caller falls back to the folder
+  }
+  return undefined;
+}
+
+/**
+ * The kustomization folder a file belongs to: its own folder when that holds a kustomization file, else the nearest
+ * ancestor that does, up to (and including) `stopAt`.
+ */
+export async function nearestKustomizationDir(file: string, stopAt: string, buffers?: Map<string, string>): Promise<string | undefined> {
+  let dir = dirname(resolve(file));
+  const stop = resolve(stopAt);
+  for (;;) {
+    if (await kustomizationFile(dir, { buffers })) return dir;
+    if (dir === stop || relative(stop, dir).startsWith('..')) return undefined;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}

@@ -1,0 +1,404 @@
+// The user-level checks, in a real VS Code (code-server) driven by chromium through playwright-core: each step does
+// what a user does (Quick Open, clicking a CodeLens, typing, hovering) and checks what a user sees, with a screenshot
+// per step. A check whose engine piece is not in the build is skipped with the reason printed, never faked.
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const OVERLAY = 'apps/shop/overlays/prod/kustomization.yaml';
+
+export async function launchBrowser(executablePath) {
+  const profile = mkdtempSync(join(tmpdir(), 'gitops-sandbox-chromium-'));
+  // launchPersistentContext: playwright refuses --user-data-dir in args.
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1600, height: 1000 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
+const norm = (s) => s.replace(/\u00a0/g, ' ');
+
+class Ui {
+  constructor(page, out) {
+    this.page = page;
+    this.out = out;
+    this.shots = 0;
+  }
+
+  async screenshot(name) {
+    const file = join(this.out, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Quick Open (Ctrl+P) a repo-relative path. */
+  async openFile(rel) {
+    const { page } = this;
+    await page.keyboard.press('Control+1'); // the first editor group: the rendered view and diffs open beside it
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(rel);
+    await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await page.waitForTimeout(150); // the list settles on the best match
+    await page.keyboard.press('Enter');
+    const base = rel.split('/').pop();
+    await page.locator('.tabs-container .tab.active', { hasText: base }).first().waitFor();
+  }
+
+  /** Runs a command from the command palette by its title. */
+  async command(title) {
+    const { page } = this;
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+  }
+
+  /** The editor of the tab whose title contains `name` (each visible group shows one editor). */
+  editorFor(name) {
+    return this.page
+      .locator('.editor-group-container', { has: this.page.locator('.tab.active', { hasText: name }) })
+      .locator('.editor-instance .monaco-editor')
+      .first();
+  }
+
+  async visibleText(editor) {
+    return norm(await editor.locator('.view-lines').innerText());
+  }
+
+  /** Puts the cursor at the end of a 1-based line of the focused editor. */
+  async gotoLineEnd(line) {
+    const { page } = this;
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('End');
+  }
+
+  /** Counts the matches of `text` in an editor with its find widget, as a user would look it up. */
+  async findCount(editor, text) {
+    const { page } = this;
+    await editor.click({ position: { x: 200, y: 10 } });
+    await page.keyboard.press('Control+F');
+    const find = editor.locator('.find-widget');
+    await find.locator('textarea, input').first().fill(text);
+    await page.waitForTimeout(200);
+    const count = norm(await find.locator('.matchesCount').innerText());
+    await page.keyboard.press('Escape');
+    const m = /of (\d+)/.exec(count);
+    return { count: m ? Number(m[1]) : 0, label: count };
+  }
+
+  /**
+   * Arms watches in the page: for each named predicate (a function body over `document`), the milliseconds from the
+   * next keydown until it turns true. Keydown and DOM changes are timed by the page's own clock.
+   */
+  async armWatch(predicates) {
+    if (typeof predicates === 'string') predicates = { result: predicates };
+    await this.page.evaluate((bodies) => {
+      const preds = Object.entries(bodies).map(([name, body]) => [name, new Function('document', body)]);
+      window.__gsKeyAt = undefined;
+      window.__gsWatch = new Promise((resolve) => {
+        const found = {};
+        const onKey = () => {
+          window.__gsKeyAt = performance.now();
+          window.removeEventListener('keydown', onKey, true);
+        };
+        window.addEventListener('keydown', onKey, true);
+        const check = () => {
+          if (window.__gsKeyAt === undefined) return;
+          for (const [name, predicate] of preds) {
+            if (name in found) continue;
+            try {
+              if (predicate(document)) found[name] = performance.now() - window.__gsKeyAt;
+            } catch {}
+          }
+          if (Object.keys(found).length === preds.length) {
+            observer.disconnect();
+            clearInterval(timer);
+            resolve(found);
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+        const timer = setInterval(check, 5);
+        window.__gsFound = found;
+      });
+    }, predicates);
+    this.watchNames = Object.keys(predicates);
+  }
+
+  /** What the armed watch saw: `{name: ms}` (a single unnamed predicate: just the ms), undefined for what it did not. */
+  async watchResult(timeoutMs = 10000) {
+    const found = await this.page.evaluate(
+      (t) => Promise.race([window.__gsWatch, new Promise((r) => setTimeout(() => r(window.__gsFound), t))]),
+      timeoutMs,
+    );
+    return this.watchNames.length === 1 && this.watchNames[0] === 'result' ? found?.result : found ?? {};
+  }
+}
+
+/** JS (run in the page) that reads the concatenated visible lines of the editor whose active tab contains `name`. */
+function editorTextJs(name) {
+  return `
+    const groups = [...document.querySelectorAll('.editor-group-container')];
+    const g = groups.find((g) => [...g.querySelectorAll('.tab.active')].some((t) => t.textContent.includes(${JSON.stringify(name)})));
+    const lines = g && g.querySelector('.editor-instance .monaco-editor .view-lines');
+    const text = lines ? lines.textContent.replace(/\\u00a0/g, ' ') : '';`;
+}
+
+export async function runUiChecks({ url, folder, out, chromiumPath, features, log = console.log }) {
+  mkdirSync(out, { recursive: true });
+  const results = [];
+  const metrics = {};
+  const record = (name, status, detail = '', screenshot) => {
+    results.push({ name, status, detail, screenshot });
+    log(`${status === 'pass' ? 'ok  ' : status === 'skip' ? 'skip' : 'FAIL'} - ${name}${detail ? ` (${detail})` : ''}`);
+  };
+  const { context, close } = await launchBrowser(chromiumPath);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30000);
+  const ui = new Ui(page, out);
+  const step = async (name, fn) => {
+    try {
+      await fn();
+    } catch (e) {
+      const shot = await ui.screenshot(`failed-${name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+      record(name, 'fail', e instanceof Error ? e.message.split('\n')[0] : String(e), shot);
+      await page.keyboard.press('Escape').catch(() => undefined); // close whatever widget the step left open
+    }
+  };
+  try {
+    const t0 = Date.now();
+    await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90000 });
+    metrics.workbenchLoadMs = Date.now() - t0;
+
+    await step('CodeLens appears on an overlay', async () => {
+      await ui.openFile(OVERLAY);
+      const lens = page.locator('.codelens-decoration');
+      await lens.filter({ hasText: 'Render' }).first().waitFor({ timeout: 60000 });
+      const text = norm(await lens.first().innerText());
+      const want = ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync'];
+      const missing = want.filter((w) => !text.includes(w));
+      const shot = await ui.screenshot('codelens');
+      record('CodeLens appears on an overlay', missing.length ? 'fail' : 'pass', missing.length ? `missing: ${missing.join(', ')}` : text.trim(), shot);
+    });
+
+    await step('activation time', async () => {
+      await ui.command('Developer: Show Running Extensions');
+      const list = page.locator('.runtime-extensions-editor .monaco-list').first();
+      try {
+        await list.locator('.monaco-list-row').first().waitFor({ timeout: 20000 });
+        // The list is sorted by activation time and virtualised: scroll until our row is rendered.
+        const row = list.locator('.monaco-list-row', { hasText: 'GitOps Sandbox' }).first();
+        for (let i = 0; i < 30 && !(await row.count()); i++) {
+          await list.hover();
+          await page.mouse.wheel(0, 250);
+          await page.waitForTimeout(100);
+        }
+        await row.scrollIntoViewIfNeeded();
+        const text = norm(await row.innerText());
+        const m = /Activation:\s*(\d+)\s*ms/.exec(text);
+        const shot = await ui.screenshot('running-extensions');
+        if (m) metrics.activationMsVsCode = Number(m[1]);
+        record('activation time read from Running Extensions', m ? 'pass' : 'fail', m ? `${m[1]} ms` : text.slice(0, 120), shot);
+      } finally {
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Control+W');
+      }
+    });
+
+    const renderedTab = 'prod.rendered.yaml';
+    let renderOpen = false;
+    await step('Render opens the rendered document', async () => {
+      await ui.openFile(OVERLAY);
+      await page.locator('.codelens-decoration a', { hasText: /^Render$/ }).first().click();
+      await page.locator('.tabs-container .tab', { hasText: renderedTab }).first().waitFor();
+      const editor = ui.editorFor(renderedTab);
+      await editor.locator('.view-lines .view-line').first().waitFor();
+      await page.waitForTimeout(300);
+      const text = await ui.visibleText(editor);
+      renderOpen = true;
+      if (!features.render) {
+        const shot = await ui.screenshot('render-unavailable');
+        const says = text.includes('not available in this build');
+        record('Render opens the rendered document', says ? 'skip' : 'fail', says ? 'the renderer is not in this build; the view says so' : `unexpected view text: ${text.slice(0, 160)}`, shot);
+        return;
+      }
+      const expect = [
+        ['image: registry.example.com/shop:1.0.1', 1],
+        ['replicas: 3', 1],
+        ['namespace: shop-prod', 6],
+        ['DB_PASSWORD: ++++++++', 1],
+        ['e2e-canary', 0],
+        ['ZTJlLWNhbmFyeS1wcm9k', 0],
+      ];
+      const wrong = [];
+      for (const [needle, n] of expect) {
+        const { count } = await ui.findCount(editor, needle);
+        if (n === 0 ? count !== 0 : count < n) wrong.push(`${needle}: ${count}`);
+      }
+      const shot = await ui.screenshot('rendered');
+      record('Render opens the rendered document with the expected content', wrong.length ? 'fail' : 'pass', wrong.join('; ') || 'image, replicas, namespace present; Secret masked', shot);
+    });
+
+    await step('hover on a rendered image shows its images line', async () => {
+      if (!features.provenance || !features.render) {
+        record('hover on a rendered image shows the overlay images line', 'skip', 'field provenance is not in this build');
+        return;
+      }
+      const editor = ui.editorFor(renderedTab);
+      await ui.findCount(editor, 'image: registry.example.com/shop:1.0.1');
+      const line = editor.locator('.view-line', { hasText: 'registry.example.com/shop:1.0.1' }).first();
+      await line.hover({ position: { x: 40, y: 5 } });
+      const hover = page.locator('.monaco-hover:not(.hidden)').first();
+      await hover.waitFor({ timeout: 15000 });
+      const text = norm(await hover.innerText());
+      const shot = await ui.screenshot('hover-provenance');
+      const ok = text.includes('apps/shop/overlays/prod/kustomization.yaml:9');
+      record('hover on a rendered image shows the overlay images line', ok ? 'pass' : 'fail', ok ? 'kustomization.yaml:9 (images)' : text.slice(0, 200), shot);
+      await page.keyboard.press('Escape');
+    });
+
+    await step('a YAML error shows a diagnostic on its line, and fixing it clears it', async () => {
+      await ui.openFile(OVERLAY);
+      const editor = ui.editorFor('kustomization.yaml');
+      await ui.gotoLineEnd(11); // `    newTag: 1.0.1`
+      const squiggleJs = `return !!document.querySelector('.editor-group-container .monaco-editor .squiggly-error');`;
+      await ui.armWatch(squiggleJs);
+      await page.keyboard.type(':');
+      const appearMs = await ui.watchResult();
+      await ui.command('Problems: Focus on Problems View');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'Ln 11' }).first();
+      let rowText = '';
+      try {
+        await row.waitFor({ timeout: 10000 });
+        rowText = norm(await row.innerText());
+      } catch {}
+      const shot1 = await ui.screenshot('yaml-error');
+      await editor.click({ position: { x: 300, y: 5 } });
+      await ui.gotoLineEnd(11);
+      await ui.armWatch(`return !document.querySelector('.editor-group-container .monaco-editor .squiggly-error');`);
+      await page.keyboard.press('Backspace');
+      const clearMs = await ui.watchResult();
+      let cleared = false;
+      try {
+        await page.locator('.markers-panel .monaco-list-row', { hasText: 'Ln 11' }).first().waitFor({ state: 'detached', timeout: 10000 });
+        cleared = true;
+      } catch {}
+      const shot2 = await ui.screenshot('yaml-error-fixed');
+      const okAppear = appearMs !== undefined && rowText.includes('Ln 11');
+      record('typing a YAML error shows a diagnostic on that line', okAppear ? 'pass' : 'fail', okAppear ? `${rowText.replace(/\s+/g, ' ').slice(0, 140)}` : `no squiggle or no Problems row on line 11 (${rowText})`, shot1);
+      record('fixing the YAML error clears the diagnostic', cleared && clearMs !== undefined ? 'pass' : 'fail', '', shot2);
+      // Latency samples: error in, error out, a few times.
+      const samples = [];
+      if (appearMs !== undefined) samples.push(appearMs);
+      if (clearMs !== undefined) samples.push(clearMs);
+      // The reference, measured on the same keystrokes: the editor echoing the character (no extension involved).
+      const echo = [];
+      const line11 = `const l = [...document.querySelectorAll('.editor-group-container.active .view-line')].find((l) => l.textContent.includes('newTag'));`;
+      for (let i = 0; i < 8; i++) {
+        await ui.armWatch({ diag: squiggleJs, echo: `${line11} return !!l && l.textContent.trimEnd().endsWith(':');` });
+        await page.keyboard.type(':');
+        const a = await ui.watchResult();
+        await ui.armWatch({
+          diag: `return !document.querySelector('.editor-group-container .monaco-editor .squiggly-error');`,
+          echo: `${line11} return !!l && l.textContent.trimEnd().endsWith('1');`,
+        });
+        await page.keyboard.press('Backspace');
+        const b = await ui.watchResult();
+        for (const r of [a, b]) {
+          if (r.diag !== undefined) samples.push(r.diag);
+          if (r.echo !== undefined) echo.push(r.echo);
+        }
+      }
+      metrics.keystrokeToDiagnosticsMs = samples;
+      metrics.keystrokeToEchoMs = echo;
+    });
+
+    await step('keystroke to updated rendered document', async () => {
+      if (!features.render || !renderOpen) {
+        record('keystroke updates the rendered document', 'skip', 'the renderer is not in this build');
+        return;
+      }
+      await ui.openFile(OVERLAY);
+      await ui.gotoLineEnd(3); // `namespace: shop-prod`: the Namespace object at the top of the render shows it
+      const samples = [];
+      let suffix = '';
+      for (const ch of 'abcdefghij') {
+        suffix += ch;
+        await ui.armWatch(`${editorTextJs(renderedTab)} return text.includes(${JSON.stringify(`name: shop-prod${suffix}`)});`);
+        await page.keyboard.type(ch);
+        const ms = await ui.watchResult();
+        if (ms !== undefined) samples.push(ms);
+      }
+      const shot = await ui.screenshot('render-while-typing');
+      metrics.keystrokeToRenderMs = samples;
+      for (let i = 0; i < suffix.length; i++) await page.keyboard.press('Backspace');
+      record('keystroke updates the rendered document', samples.length === suffix.length ? 'pass' : 'fail', `${samples.length}/${suffix.length} updates seen`, shot);
+    });
+
+    await step('Diff vs HEAD opens a diff editor with the change', async () => {
+      if (!features.render) {
+        record('Diff vs HEAD opens a diff editor with the change', 'skip', 'the renderer is not in this build');
+        return;
+      }
+      await ui.openFile(OVERLAY);
+      await ui.gotoLineEnd(8); // `    count: 3`
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('5');
+      await page.locator('.codelens-decoration a', { hasText: /^Diff vs HEAD$/ }).first().click();
+      const diff = page.locator('.monaco-diff-editor').first();
+      await diff.waitFor();
+      await page.locator('.tabs-container .tab.active', { hasText: '↔' }).first().waitFor();
+      await page.waitForTimeout(500);
+      const original = norm(await diff.locator('.editor.original .view-lines').innerText());
+      const modified = norm(await diff.locator('.editor.modified .view-lines').innerText());
+      const shot = await ui.screenshot('diff-vs-head');
+      const ok = original.includes('replicas: 3') && modified.includes('replicas: 5') && !modified.includes('replicas: 3');
+      record('Diff vs HEAD opens a diff editor with the change', ok ? 'pass' : 'fail', ok ? 'replicas: 3 → replicas: 5' : `original: ${original.slice(0, 80)} | modified: ${modified.slice(0, 80)}`, shot);
+      await ui.openFile(OVERLAY);
+      await ui.gotoLineEnd(8);
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('3');
+    });
+
+    await step('the sync preview lists the waves', async () => {
+      if (!features.plan) {
+        record('the sync preview webview lists the waves', 'skip', 'the sync planner is not in this build');
+        return;
+      }
+      await ui.openFile(OVERLAY);
+      await page.locator('.codelens-decoration a', { hasText: /^Preview sync$/ }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'Sync preview' }).first().waitFor();
+      const inner = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      await inner.locator('[data-wave]').first().waitFor();
+      const text = norm(await inner.locator('body').innerText());
+      const shot = await ui.screenshot('sync-preview');
+      const want = ['PreSync', 'Wave 1', 'Wave 2', 'PostSync', 'db-migrate', 'smoke-test'];
+      const missing = want.filter((w) => !text.includes(w));
+      record('the sync preview webview lists the waves', missing.length ? 'fail' : 'pass', missing.length ? `missing: ${missing.join(', ')}` : want.join(', '), shot);
+    });
+  } catch (e) {
+    const shot = await ui.screenshot('fatal').catch(() => undefined);
+    record('workbench', 'fail', e instanceof Error ? e.message.split('\n')[0] : String(e), shot);
+  } finally {
+    await close();
+  }
+  return { results, metrics };
+}

@@ -1,0 +1,158 @@
+/// <reference types="mocha" />
+/**
+ * Inside the extension host, against the e2e fixture deploy repo (test/e2e/fixture-repo, opened as the workspace):
+ * the commands and providers as VS Code itself calls them. Edits are made in unsaved buffers and reverted.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+
+const EXT_ID = 'gitops-sandbox.gitops-sandbox';
+const OVERLAY_DIR = 'apps/shop/overlays/prod';
+
+interface Stats {
+  activationMs: number;
+  features: Record<string, boolean>;
+  renders: { ms: number; ok: boolean }[];
+}
+
+function root(): string {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'a workspace folder is open');
+  return f.uri.fsPath;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function stats(): Promise<Stats> {
+  return (await vscode.commands.executeCommand('gitopsSandbox.internal.stats')) as Stats;
+}
+
+async function openOverlay(): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(join(root(), OVERLAY_DIR, 'kustomization.yaml'));
+  return vscode.window.showTextDocument(doc);
+}
+
+async function revert(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+}
+
+suite('GitOps Sandbox in the extension host', () => {
+  suiteSetup(async () => {
+    const ext = vscode.extensions.getExtension(EXT_ID);
+    assert.ok(ext, `${EXT_ID} is installed`);
+    await openOverlay();
+    await waitFor('activation', () => ext.isActive);
+  });
+
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('activation is cheap and does not load the engine', async () => {
+    const s = await stats();
+    assert.equal(typeof s.activationMs, 'number');
+    const out = process.env.GITOPS_SANDBOX_E2E_OUT;
+    if (out) writeFileSync(join(out, 'host-metrics.json'), `${JSON.stringify({ activationMs: s.activationMs }, null, 2)}\n`);
+  });
+
+  test('CodeLens on a kustomization file: Render, Diff vs HEAD, Diff vs base, Preview sync', async () => {
+    const editor = await openOverlay();
+    const lenses = await waitFor('code lenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
+      return l?.length ? l : undefined;
+    });
+    const titles = lenses.map((l) => l.command?.title);
+    assert.deepEqual(titles, ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync']);
+    assert.equal(lenses[0]!.range.start.line, 1, 'on the kind: line');
+  });
+
+  test('no CodeLens on a plain manifest', async () => {
+    const doc = await vscode.workspace.openTextDocument(join(root(), 'apps/shop/base/service.yaml'));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+    assert.equal(lenses?.length ?? 0, 0);
+  });
+
+  test('a YAML error is a diagnostic on its line, and fixing it clears it', async () => {
+    const editor = await openOverlay();
+    const line = editor.document.lineAt(10); // `    newTag: 1.0.1`
+    assert.match(line.text, /newTag: 1\.0\.1/);
+    await editor.edit((e) => e.insert(line.range.end, ': broken'));
+    const diags = await waitFor('a diagnostic', () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source?.startsWith('gitops-sandbox'));
+      return d.length ? d : undefined;
+    });
+    assert.equal(diags[0]!.range.start.line, 10, diags[0]!.message);
+    assert.equal(diags[0]!.severity, vscode.DiagnosticSeverity.Error);
+    await editor.edit((e) => e.delete(new vscode.Range(10, line.text.length, 10, line.text.length + ': broken'.length)));
+    await waitFor('the diagnostic to clear', () => vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source?.startsWith('gitops-sandbox')).length === 0);
+    await revert(editor);
+  });
+
+  test('Render opens a read-only rendered document of the overlay', async () => {
+    const dir = join(root(), OVERLAY_DIR);
+    await vscode.commands.executeCommand('gitopsSandbox.render', { target: { kind: 'overlay', dir } });
+    const editor = await waitFor('the rendered view', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.scheme === 'gitops-sandbox' ? e : undefined;
+    });
+    assert.equal(editor.document.uri.path, `${dir}.rendered.yaml`);
+    assert.equal(editor.document.languageId, 'yaml');
+    const text = editor.document.getText();
+    const s = await stats();
+    if (!s.features.render) {
+      assert.match(text, /not available in this build/);
+      return;
+    }
+    assert.ok(!text.includes('e2e-canary'), 'no Secret value in the view');
+    const kubectl = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+    if (kubectl.error || kubectl.status !== 0) {
+      assert.match(text, /image: registry\.example\.com\/shop:1\.0\.1/);
+      return;
+    }
+    // Equal to kubectl kustomize, Secret data masked.
+    const expected = kubectl.stdout.replace(/^(  DB_PASSWORD: ).*$/m, '$1++++++++');
+    assert.equal(text, expected);
+  });
+
+  test('Diff vs HEAD opens a diff editor: HEAD on the left, the working tree on the right', async () => {
+    const dir = join(root(), OVERLAY_DIR);
+    const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: root(), encoding: 'utf8' }).stdout.trim();
+    await vscode.commands.executeCommand('gitopsSandbox.diffHead', { target: { kind: 'overlay', dir } });
+    const tab = await waitFor('a diff tab', () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.input instanceof vscode.TabInputTextDiff ? t : undefined;
+    });
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.scheme, 'gitops-sandbox');
+    assert.equal(new URLSearchParams(input.original.query).get('rev'), head);
+    assert.equal(new URLSearchParams(input.modified.query).get('rev'), null);
+    assert.match(tab.label, /HEAD .*↔ working tree/);
+  });
+
+  test('the rendered view follows unsaved edits', async function () {
+    const s = await stats();
+    if (!s.features.render) this.skip();
+    const dir = join(root(), OVERLAY_DIR);
+    const source = await openOverlay();
+    await vscode.commands.executeCommand('gitopsSandbox.render', { target: { kind: 'overlay', dir } });
+    const view = await waitFor('the rendered view', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'gitops-sandbox'));
+    assert.match(view.getText(), /replicas: 3/);
+    const line = source.document.lineAt(7); // `    count: 3`
+    await source.edit((e) => e.replace(line.range, '    count: 7'));
+    await waitFor('the view to show replicas: 7', () => /replicas: 7/.test(view.getText()));
+    await revert(source);
+    await waitFor('the view to show replicas: 3 again', () => /replicas: 3/.test(view.getText()));
+  });
+});

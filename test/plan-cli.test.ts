@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../src/cli/run.ts';
+import { commands } from '../src/cli/commands/index.ts';
+import { ScratchRepo } from './helpers/git.ts';
+
+async function cli(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, commands, { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false, signal: new AbortController().signal, cwd });
+  return { code, out, err };
+}
+
+const STATE = 'sandbox:test-fixtures/plan/sandbox-state.yaml';
+
+test('plan CLI: a table grouped by phase and wave, with health gates and warnings', async () => {
+  const r = await cli(['plan', 'test-fixtures/plan/shop', '--cluster', STATE, '--prune', '--revision', '0123456789abcdef']);
+  assert.equal(r.code, 0, r.err);
+  const out = r.out;
+  assert.match(out, /^Plan for app shop: 9 tasks in 4 waves/);
+  const headings = out.split('\n').filter((l) => /^(PreSync|Sync|PostSync|SyncFail) · wave/.test(l));
+  assert.deepEqual(
+    headings.map((h) => h.split('  (')[0]),
+    ['PreSync · wave 0', 'Sync · wave 0', 'Sync · wave 1', 'PostSync · wave 0'],
+  );
+  assert.match(out, /create +Namespace +shop .*declares wave 5; moved to its first user/);
+  assert.match(out, /hook +batch\/Job +shop +migrate-0123456-presync-\d+ +yes/);
+  assert.match(out, /prune +ConfigMap +shop +legacy-flags/);
+  assert.match(out, /update +ConfigMap +shop +settings/);
+  assert.match(out, /! hook-job-without-before-hook-creation: PostSync hook Job\/shop\/smoke-test/);
+  assert.ok(!out.includes('s3cr3t-canary-value'), 'Secret data never reaches the output');
+});
+
+test('plan CLI --json: the documented shape, tasks in execution order', async () => {
+  const r = await cli(['plan', 'test-fixtures/plan/shop', '--cluster', STATE, '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.deepEqual(Object.keys(j), ['app', 'options', 'tasks', 'warnings']);
+  assert.equal(j.app, 'shop');
+  assert.deepEqual(
+    j.tasks.map((t: { phase: string; wave: number; kind: string; name: string; action: string }) => `${t.phase}/${t.wave} ${t.kind}/${t.name.replace(/-[0-9a-f]*-presync-\d+$/, '-…')} ${t.action}`),
+    [
+      'PreSync/0 Namespace/shop create',
+      'PreSync/0 Job/migrate-… hook',
+      'Sync/0 Secret/db-credentials create',
+      'Sync/0 ConfigMap/settings update',
+      'Sync/0 Deployment/db create',
+      'Sync/1 ConfigMap/legacy-flags prune-skipped',
+      'Sync/1 Service/web create',
+      'Sync/1 Deployment/web create',
+      'PostSync/0 Job/smoke-test hook',
+    ],
+  );
+  for (const t of j.tasks) {
+    assert.deepEqual(
+      Object.keys(t).filter((k) => k !== 'hook'),
+      ['phase', 'wave', 'kindRank', 'group', 'kind', 'namespace', 'name', 'action', 'healthGated'],
+    );
+  }
+  assert.deepEqual(Object.keys(j.tasks[1].hook), ['types', 'deletePolicies', 'deleteWhen']);
+  assert.ok(j.warnings.some((w: { code: string }) => w.code === 'prune-disabled'));
+  assert.ok(!r.out.includes('s3cr3t-canary-value'));
+});
+
+test('plan CLI --markdown: a table per wave and a warnings list', async () => {
+  const r = await cli(['plan', 'test-fixtures/plan/shop', '--markdown', '--sync-option', 'CreateNamespace=true']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^## Sync plan: shop\n/);
+  assert.match(r.out, /\n### Sync · wave 1 .*\n\n\| Action \| Kind \| Namespace \| Name \| Health-gated \| Notes \|\n\|---\|/);
+  assert.match(r.out, /- Options: CreateNamespace=true, PrunePropagationPolicy=foreground/);
+});
+
+test('plan CLI: --app is not available yet and says so; usage errors exit 2', async () => {
+  const app = await cli(['plan', '--app', 'shop']);
+  assert.equal(app.code, 1);
+  assert.match(app.err, /--app shop: not yet/);
+  const usage = await cli(['plan']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.err, /expected a directory or --app/);
+  assert.equal((await cli(['plan', 'x', '--cluster', 'prod'])).code, 2);
+});
+
+test('plan CLI: a kustomization folder needs the renderer (not on main yet) and says where', async (t) => {
+  const repo = new ScratchRepo();
+  t.after(() => repo.cleanup());
+  repo.write({ 'app/kustomization.yaml': 'resources: []\n' });
+  const r = await cli(['plan', 'app'], repo.dir);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^app\/kustomization\.yaml: planning a kustomization needs the kustomize renderer/);
+});
+
+test('plan CLI: a malformed manifest is reported at its file and line', async (t) => {
+  const repo = new ScratchRepo();
+  t.after(() => repo.cleanup());
+  repo.write({ 'app/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nfoo: bar\n' });
+  const r = await cli(['plan', 'app'], repo.dir);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /^app\/a\.yaml:5:1: a manifest needs apiVersion and kind/);
+});
+
+test('plan CLI: a predicted sync failure exits 1 (FailOnSharedResource)', async (t) => {
+  const repo = new ScratchRepo();
+  t.after(() => repo.cleanup());
+  repo.write({
+    'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: default}\n',
+    'state.yaml': 'objects:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n    namespace: default\n    annotations: {argocd.argoproj.io/tracking-id: "other:/ConfigMap:default/a"}\n',
+  });
+  const r = await cli(['plan', 'app', '--cluster', 'sandbox:state.yaml', '--sync-option', 'FailOnSharedResource=true'], repo.dir);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /Argo CD would fail this sync: Shared resource found: ConfigMap\/a is part of applications app and other/);
+});

@@ -1,0 +1,241 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planSync, parseTrackingId, stampTracking, trackingFor, planToJson } from '../src/engine/plan/index.ts';
+import { HealthChecker, parseHealthOverrides } from '../src/engine/health/index.ts';
+import { APP, cm, codes, deploy, hook, lines, NS, obj, plan, task, tracked } from './helpers/plan.ts';
+
+const withOptions = (...syncOptions: string[]) => ({ name: APP, destinationNamespace: NS, syncOptions });
+
+test('OPT-1 CreateNamespace adds a PreSync Namespace task when the namespace is missing, and makes the sync multi-step', () => {
+  const p = plan({ app: withOptions('CreateNamespace=true'), desired: [deploy('web')], live: [] });
+  assert.deepEqual(lines(p), [`PreSync/0 Namespace/${NS} create`, 'Sync/0 Deployment/web create']);
+  assert.ok(task(p, NS).options.includes('CreateNamespace=true'));
+  assert.equal(p.multiStep, true);
+  assert.equal(task(p, 'web').healthGated, false, 'the last wave is still not waited for');
+});
+
+test('OPT-1 no namespace task when it exists, when a target declares it; managedNamespaceMetadata updates an existing one', () => {
+  const liveNs = obj('v1', 'Namespace', NS, { ns: null });
+  assert.deepEqual(lines(plan({ app: withOptions('CreateNamespace=true'), desired: [cm('a')], live: [liveNs] })), ['Sync/0 ConfigMap/a create']);
+  assert.deepEqual(lines(plan({ app: withOptions('CreateNamespace=true'), desired: [cm('a'), obj('v1', 'Namespace', NS, { ns: null })] })), [
+    `Sync/0 Namespace/${NS} create`,
+    'Sync/0 ConfigMap/a create',
+  ]);
+  const managed = plan({
+    app: { ...withOptions('CreateNamespace=true'), managedNamespaceMetadata: { labels: { team: 'a' } } },
+    desired: [cm('a')],
+    live: [liveNs],
+  });
+  const nsTask = task(managed, NS);
+  assert.equal(nsTask.action, 'update');
+  assert.deepEqual(nsTask.target!.metadata.labels, { team: 'a' });
+  assert.equal(nsTask.target!.metadata.annotations!['argocd.argoproj.io/sync-options'], 'ServerSideApply=true');
+});
+
+test('OPT-1 quirk: a Namespace declared only as a hook does not stop the auto-created one', () => {
+  const nsHook = obj('v1', 'Namespace', NS, { ns: null, ann: { 'argocd.argoproj.io/hook': 'PreSync' } });
+  const p = plan({ app: withOptions('CreateNamespace=true'), desired: [nsHook, cm('a')] });
+  assert.equal(p.tasks.filter((t) => t.kind === 'Namespace').length, 2);
+});
+
+test('OPT-3 ApplyOutOfSyncOnly skips unchanged resources; creates, updates, prunes and hooks still run', () => {
+  const same = cm('same', { wave: 1 });
+  const changed = cm('changed', { wave: 0 });
+  const liveChanged = tracked(changed);
+  (liveChanged as Record<string, unknown>).data = { k: 'old' };
+  const p = plan({
+    app: withOptions('ApplyOutOfSyncOnly=true'),
+    desired: [same, changed, cm('new'), hook('Job', 'pre', 'PreSync')],
+    live: [tracked(same), liveChanged, tracked(cm('gone'))],
+    prune: true,
+  });
+  assert.deepEqual(lines(p), ['PreSync/0 Job/pre hook', 'Sync/0 ConfigMap/gone prune', 'Sync/0 ConfigMap/changed update', 'Sync/0 ConfigMap/new create', 'Sync/1 ConfigMap/same skip']);
+  assert.equal(task(p, 'same').actionDetail, 'in sync, not applied (ApplyOutOfSyncOnly=true)');
+  const final = p.waves.find((w) => w.final)!;
+  assert.deepEqual([final.phase, final.wave], ['Sync', 0], 'a wave of skipped tasks is not the last wave');
+});
+
+test('OPT-4 Replace: replace when live exists, create when not, update (PUT) for CRDs and Namespaces, --force with Force', () => {
+  const crd = obj('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'things.example.com', { ns: null, spec: { group: 'example.com', names: { kind: 'Thing' } } });
+  const ns = obj('v1', 'Namespace', 'extra', { ns: null });
+  const forced = cm('forced', { ann: { 'argocd.argoproj.io/sync-options': 'Force=true' } });
+  const p = plan({ app: withOptions('Replace=true'), desired: [cm('existing'), cm('fresh'), crd, ns, forced], live: [tracked(cm('existing')), crd, ns, tracked(forced)] });
+  assert.equal(task(p, 'existing').method, 'replace');
+  assert.equal(task(p, 'fresh').method, 'create');
+  assert.equal(task(p, 'things.example.com').method, 'update');
+  assert.equal(task(p, 'extra').method, 'update');
+  assert.equal(task(p, 'forced').method, 'replace-force');
+  const annotated = plan({ desired: [cm('one', { ann: { 'argocd.argoproj.io/sync-options': 'Replace=true' } })], live: [tracked(cm('one'))] });
+  assert.equal(task(annotated, 'one').method, 'replace');
+});
+
+test('OPT-6 ServerSideApply from the app or the resource; ServerSideApply=false on the resource wins', () => {
+  const p = plan({ app: withOptions('ServerSideApply=true'), desired: [cm('a'), cm('off', { ann: { 'argocd.argoproj.io/sync-options': 'ServerSideApply=false' } })] });
+  assert.equal(task(p, 'a').method, 'server-side-apply');
+  assert.ok(task(p, 'a').options.includes('ServerSideApply=true'));
+  assert.equal(task(p, 'off').method, 'apply');
+  assert.equal(task(plan({ desired: [cm('b', { ann: { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' } })] }), 'b').method, 'server-side-apply');
+  assert.ok(p.options.includes('ServerSideApply=true'));
+});
+
+test('OPT-7 Validate=false from the app or the resource is an option of the task', () => {
+  assert.ok(task(plan({ app: withOptions('Validate=false'), desired: [cm('a')] }), 'a').options.includes('Validate=false'));
+  assert.ok(task(plan({ desired: [cm('b', { ann: { 'argocd.argoproj.io/sync-options': 'Validate=false' } })] }), 'b').options.includes('Validate=false'));
+});
+
+test('OPT-9 prune propagation is foreground by default; background and orphan are honoured', () => {
+  const live = [tracked(cm('gone'))];
+  assert.ok(task(plan({ desired: [], live, prune: true }), 'gone').options.includes('PrunePropagationPolicy=foreground'));
+  const bg = plan({ app: withOptions('PrunePropagationPolicy=background'), desired: [], live, prune: true });
+  assert.ok(task(bg, 'gone').options.includes('PrunePropagationPolicy=background'));
+  assert.ok(bg.options.includes('PrunePropagationPolicy=background'));
+  assert.equal(task(bg, 'gone').actionDetail, 'pruned (background propagation)');
+});
+
+test('OPT-11 FailOnSharedResource fails the sync when a resource is tracked by another app', () => {
+  const other = { ...cm('shared'), metadata: { ...cm('shared').metadata, annotations: { 'argocd.argoproj.io/tracking-id': `other:/ConfigMap:${NS}/shared` } } };
+  const warn = plan({ desired: [cm('shared')], live: [other] });
+  const w = warn.warnings.find((x) => x.code === 'shared-resource')!;
+  assert.equal(w.message, 'ConfigMap/shared is part of applications shop and other');
+  assert.equal(warn.failure, undefined);
+  const fail = plan({ app: withOptions('FailOnSharedResource=true'), desired: [cm('shared')], live: [other] });
+  assert.equal(fail.failure, 'Shared resource found: ConfigMap/shared is part of applications shop and other');
+});
+
+test('OPT-12 Prune=false skips the prune ("ignored (no prune)"); the app-level default applies unless the annotation says otherwise', () => {
+  const keep = tracked(cm('keep', { ann: { 'argocd.argoproj.io/sync-options': 'Prune=false' } }));
+  const p = plan({ desired: [], live: [keep, tracked(cm('gone'))], prune: true });
+  assert.equal(task(p, 'keep').action, 'prune-skipped');
+  assert.equal(task(p, 'keep').actionDetail, 'ignored (no prune)');
+  assert.equal(task(p, 'gone').action, 'prune');
+  const appDefault = plan({ app: withOptions('Prune=false'), desired: [], live: [tracked(cm('gone')), tracked(cm('yes', { ann: { 'argocd.argoproj.io/sync-options': 'Prune=true' } }))], prune: true });
+  assert.equal(task(appDefault, 'gone').action, 'prune-skipped');
+  assert.equal(task(appDefault, 'yes').action, 'prune');
+});
+
+test('OPT-12 without the prune flag a candidate is "ignored (requires pruning)" and stays OutOfSync', () => {
+  const p = plan({ desired: [cm('a')], live: [tracked(cm('a')), tracked(cm('gone'))] });
+  assert.equal(task(p, 'gone').action, 'prune-skipped');
+  assert.equal(task(p, 'gone').actionDetail, 'ignored (requires pruning)');
+  assert.equal(p.syncStatus, 'OutOfSync');
+  assert.ok(codes(p).includes('prune-disabled'));
+  assert.equal(plan({ app: { ...withOptions(), automated: { prune: true } }, desired: [], live: [tracked(cm('gone'))] }).prune, true, 'automated.prune turns it on');
+});
+
+test('OPT-12 Prune=confirm waits for approval, whatever the prune flag', () => {
+  const confirm = tracked(cm('careful', { ann: { 'argocd.argoproj.io/sync-options': 'Prune=confirm' } }));
+  const p = plan({ desired: [], live: [confirm] });
+  assert.equal(task(p, 'careful').action, 'needs-confirmation');
+  assert.ok(codes(p).includes('prune-needs-confirmation'));
+  assert.equal(task(plan({ desired: [], live: [confirm], prune: true, pruneConfirmed: true }), 'careful').action, 'prune');
+});
+
+test('TRK-1 the tracking id is app:group/Kind:namespace/name, with the destination namespace for cluster-scoped objects', () => {
+  const t = trackingFor({ name: 'shop', destinationNamespace: 'dest' });
+  const role = stampTracking(obj('rbac.authorization.k8s.io/v1', 'ClusterRole', 'r', { ns: null }), t);
+  assert.equal(role.metadata.annotations!['argocd.argoproj.io/tracking-id'], 'shop:rbac.authorization.k8s.io/ClusterRole:dest/r');
+  assert.equal(stampTracking(cm('c'), t).metadata.annotations!['argocd.argoproj.io/tracking-id'], `shop:/ConfigMap:${NS}/c`);
+  assert.equal(trackingFor({ name: 'shop', namespace: 'team-a', destinationNamespace: '' }).instanceName, 'team-a_shop');
+  assert.equal(trackingFor({ name: 'shop', namespace: 'argocd', destinationNamespace: '' }).instanceName, 'shop');
+  assert.deepEqual(parseTrackingId('a:apps/Deployment:ns/web'), { appName: 'a', group: 'apps', kind: 'Deployment', namespace: 'ns', name: 'web' });
+  assert.equal(parseTrackingId('a:apps/v1/Deployment:ns/web'), undefined);
+  const label = stampTracking(cm('c'), trackingFor({ name: 'shop', destinationNamespace: NS }, { method: 'label' }));
+  assert.equal(label.metadata.labels!['app.kubernetes.io/instance'], 'shop');
+  assert.equal(label.metadata.annotations?.['argocd.argoproj.io/tracking-id'], undefined);
+});
+
+test('TRK-1 label tracking finds the app\'s live objects by the instance label', () => {
+  const live = cm('gone');
+  live.metadata.labels = { 'app.kubernetes.io/instance': APP };
+  const p = plan({ desired: [], live: [live], prune: true, tracking: { method: 'label' } });
+  assert.deepEqual(lines(p), ['Sync/0 ConfigMap/gone prune']);
+  assert.deepEqual(lines(plan({ desired: [], live: [live], prune: true })), [], 'annotation tracking ignores the label');
+});
+
+test('TRK-2 a copied object whose tracking id names another object is not the app\'s: no status, never pruned', () => {
+  const copy = cm('copy-in-child');
+  copy.metadata.namespace = 'child';
+  copy.metadata.annotations = { 'argocd.argoproj.io/tracking-id': `${APP}:/ConfigMap:${NS}/original` };
+  const p = plan({ desired: [], live: [copy], prune: true });
+  assert.deepEqual(lines(p), []);
+  assert.equal(p.resources[0]!.status, undefined);
+  assert.equal(p.resources[0]!.requiresPruning, false);
+});
+
+test('TRK-3 prune candidates: tracked live objects without ownerReferences; objects at a target key are adopted', () => {
+  const owned = tracked(obj('apps/v1', 'ReplicaSet', 'web-123'));
+  owned.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'u' }];
+  const untracked = cm('adopt');
+  const p = plan({ desired: [cm('adopt')], live: [owned, untracked, cm('stranger')], prune: true });
+  // Adopted, and updated: the tracking annotation is not on the live copy yet.
+  assert.deepEqual(lines(p), ['Sync/0 ConfigMap/adopt update']);
+  assert.equal(p.resources.length, 1);
+});
+
+test('TRK-5 CRDs carry no tracking: untracked live CRDs are never prune candidates; synced CRDs are flagged', () => {
+  const crd = obj('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'widgets.example.com', { ns: null, spec: { group: 'example.com', names: { kind: 'Widget' } } });
+  const p = plan({ desired: [crd], live: [] });
+  assert.equal(task(p, 'widgets.example.com').target!.metadata.annotations, undefined, 'no tracking stamped on a CRD');
+  assert.ok(codes(p).includes('crd-never-pruned'));
+  const removed = plan({ desired: [], live: [crd], prune: true });
+  assert.deepEqual(lines(removed), []);
+});
+
+test('AUTO-5 self-heal syncs only the resources that are not Synced, with no hooks; prune candidates included', () => {
+  const drifted = tracked(cm('drifted'));
+  (drifted as Record<string, unknown>).data = { k: 'changed by hand' };
+  const p = plan({
+    desired: [cm('fine'), cm('drifted'), hook('Job', 'pre', 'PreSync')],
+    live: [tracked(cm('fine')), drifted, tracked(cm('gone'))],
+    selfHeal: true,
+    prune: true,
+  });
+  assert.deepEqual(lines(p), ['Sync/0 ConfigMap/gone prune', 'Sync/0 ConfigMap/drifted update']);
+  assert.equal(p.skipHooks, true);
+});
+
+test('sync status: Synced when every resource matches live; OutOfSync for missing, modified and extra; IgnoreExtraneous', () => {
+  const synced = plan({ desired: [cm('a')], live: [tracked(cm('a'))] });
+  assert.equal(synced.syncStatus, 'Synced');
+  assert.deepEqual(synced.resources.map((r) => r.status), ['Synced']);
+  const missing = plan({ desired: [cm('a')], live: [] });
+  assert.equal(missing.syncStatus, 'OutOfSync');
+  const extra = tracked(cm('extra', { ann: { 'argocd.argoproj.io/compare-options': 'IgnoreExtraneous' } }));
+  const ignored = plan({ desired: [cm('a')], live: [tracked(cm('a')), extra] });
+  assert.equal(ignored.syncStatus, 'Synced');
+  assert.equal(ignored.resources.find((r) => r.name === 'extra')!.status, 'OutOfSync');
+});
+
+test('app health against live state, with a custom Lua check from argocd-cm (HLT-13, HLT-14)', async () => {
+  const health = await HealthChecker.create(parseHealthOverrides({ 'resource.customizations.health.example.com_Widget': 'return {status = "Degraded", message = "broken widget"}' }));
+  const widget = tracked(obj('example.com/v1', 'Widget', 'w'));
+  const p = planSync({ app: { name: APP, destinationNamespace: NS }, desired: [obj('example.com/v1', 'Widget', 'w')], live: [widget], health });
+  assert.equal(p.health.status, 'Degraded');
+  assert.equal(p.health.message, `Caused by example.com/Widget:${NS}/w`);
+  assert.deepEqual(task(p, 'w').health, { status: 'Degraded', message: 'broken widget' });
+});
+
+test('APP-1 a child Application has no health: it is applied and not waited for', () => {
+  const child = obj('argoproj.io/v1alpha1', 'Application', 'child', { ns: 'argocd', wave: 0 });
+  const p = plan({ desired: [child, cm('later', { wave: 1 })] });
+  assert.equal(task(p, 'child').healthGated, false);
+});
+
+test('--json shape: tasks in execution order with exactly the documented fields', () => {
+  const p = plan({ desired: [hook('Job', 'pre', 'PreSync', { policy: 'HookSucceeded' }), cm('a')] });
+  const j = planToJson(p);
+  assert.deepEqual(Object.keys(j), ['app', 'options', 'tasks', 'warnings']);
+  assert.deepEqual(j.tasks[0], {
+    phase: 'PreSync',
+    wave: 0,
+    kindRank: -5,
+    group: 'batch',
+    kind: 'Job',
+    namespace: NS,
+    name: 'pre',
+    action: 'hook',
+    hook: { types: ['PreSync'], deletePolicies: ['HookSucceeded'], deleteWhen: 'when the whole sync operation succeeds (not when the hook finishes)' },
+    healthGated: true,
+  });
+  assert.deepEqual(Object.keys(j.tasks[1]!), ['phase', 'wave', 'kindRank', 'group', 'kind', 'namespace', 'name', 'action', 'healthGated']);
+});
