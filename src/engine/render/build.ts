@@ -5,7 +5,8 @@
  * resolve vars, drop local-only objects, sort, and clean up. Errors name the kustomization line that led to them.
  */
 import { GitOpsError } from '../errors/index.ts';
-import { parseYamlDocuments, type Change, type Loc, type MapNode } from '../yaml/index.ts';
+import { parseYamlDocuments, toPlain, type Change, type Loc, type MapNode } from '../yaml/index.ts';
+import { KustomizeSchema } from './patch-engine.ts';
 import { TransformerConfig, type FieldSpec, type NameBackRef } from './config.ts';
 import { decode, S, type DStruct } from './decode.ts';
 import type { ParseCache } from './factory.ts';
@@ -42,6 +43,31 @@ export interface BuildContext {
   tracking: boolean;
   /** Every kustomization file read, in order (for callers that watch files). */
   kustomizations: string[];
+  /** The merge schema in effect (kyaml's global schema: the first kustomization with `openapi:` sets it). */
+  schema?: KustomizeSchema;
+  /** Whether a strategic merge already ran (a schema set later adds to the built-in one, as kyaml's does). */
+  merged?: boolean;
+}
+
+/** kyaml's SetSchema: the top kustomization sets the schema; a nested one only when none was set yet. */
+async function applyOpenApi(kust: Kustomization, ldr: Loader, ctx: BuildContext, top: boolean): Promise<void> {
+  if (!top && ctx.schema) return;
+  const path = kust.openapi.get('path');
+  const version = kust.openapi.get('version');
+  if (path) {
+    if (version) throw new GitOpsError('builtin version and custom schema provided, cannot use both', version.at, 'kustomization');
+    const { file, text } = await ldr.loadText(path.value, path.at, 'openapi schema');
+    let doc: unknown;
+    try {
+      doc = text.trimStart().startsWith('{') ? JSON.parse(text) : toPlain(parseYamlDocuments(text, file)[0]?.node ?? { kind: 'scalar', value: '', tag: '!!null', style: 'plain' });
+    } catch (e) {
+      throw new GitOpsError(`openapi schema ${path.value}: ${(e as Error).message}`, path.at, 'kustomization');
+    }
+    ctx.schema = ctx.merged ? KustomizeSchema.builtin().withOpenApi(doc) : KustomizeSchema.custom(doc);
+  } else if (version && version.value !== '') {
+    if (version.value !== 'v1.21.2') throw new GitOpsError(`the specified OpenAPI version ${version.value} is not built in (kustomize v5.5.0 has v1.21.2)`, version.at, 'kustomization');
+    ctx.schema = KustomizeSchema.builtin();
+  }
 }
 
 /** The resources, configuration and vars gathered so far (kustomize's ResAccumulator). */
@@ -166,6 +192,7 @@ class Target {
     if (!isComponent && kust.kind === 'Component') {
       throw new GitOpsError(`${path} is a Component; list it under components, not resources`, at, 'kustomization');
     }
+    await applyOpenApi(kust, child, this.ctx, false);
     const sub = new Target(kust, child, this.ctx, joinOrigin(this.originPath, path));
     try {
       if (isComponent) return await sub.accumulate(ra);
@@ -236,7 +263,14 @@ class Target {
     const k = this.kust;
     const rec = this.ctx.rec;
     const config = ra.config;
-    const patchRun: PatchRun = { rec, warnings: this.ctx.warnings };
+    const patchRun: PatchRun = {
+      rec,
+      warnings: this.ctx.warnings,
+      schema: () => {
+        this.ctx.merged = true;
+        return this.ctx.schema ?? KustomizeSchema.builtin();
+      },
+    };
     const m = ra.resMap;
 
     // Every builtin is configured (and its files loaded) before any runs, as kustomize does.
@@ -433,6 +467,7 @@ export async function buildTop(dir: string, ctx: BuildContext): Promise<BuildOut
     }
   }
   ctx.tracking = kust.buildMetadata.length > 0;
+  await applyOpenApi(kust, ldr, ctx, true);
   const target = new Target(kust, ldr, ctx, '');
   const ra = await target.accumulate(new Accumulator());
   const m = ra.resMap;

@@ -6,12 +6,11 @@
  * into patch-engine.ts.
  */
 import { GitOpsError } from '../errors/index.ts';
-import { parseYamlDocuments, type Change, type Loc, type MapNode, type ScalarNode, type SeqNode, type YNode } from '../yaml/index.ts';
-import { v1Type } from './decode.ts';
+import { parseYamlDocuments, type Loc, type MapNode, type YNode } from '../yaml/index.ts';
 import { parseObjects } from './factory.ts';
 import type { Kustomization, PatchArg, SelectorArg } from './kustomization.ts';
 import type { Loader } from './loader.ts';
-import { applyJson6902, applyStrategicMerge } from './patch-engine.ts';
+import { json6902, parseJson6902, strategicMerge, type Json6902Patch, type KustomizeSchema, type PatchCall, type TextOrigin } from './patch-engine.ts';
 import { Resource, ResMap } from './resource.ts';
 import { describeId, idEquals, parseGroupVersion, type ResId } from './resid.ts';
 import { compileSelector } from './select.ts';
@@ -21,8 +20,9 @@ export interface SmPatch {
   node: MapNode;
   allowNameChange: boolean;
   allowKindChange: boolean;
-  /** Where it came from, for messages. */
+  /** Where it came from, for messages, and the file it is written in. */
   source: string;
+  file: string;
 }
 
 export interface PatchSource {
@@ -31,6 +31,8 @@ export interface PatchSource {
   file: string;
   /** Maps positions inside the text to positions in `file`. */
   remap?: (loc: Loc) => Loc;
+  /** Where the text's first character is, for the JSON patch reader. */
+  textOrigin: TextOrigin;
   at: Loc;
   describe: string;
 }
@@ -54,6 +56,7 @@ export function inlineSource(kust: Kustomization, value: string, valueAt: Loc, t
     text = value.trim();
   }
   let remap: ((l: Loc) => Loc) | undefined;
+  let textOrigin: TextOrigin = { file: kust.file, line: valueAt.line, column: valueAt.column };
   if (block) {
     let indent = 0;
     for (let i = valueAt.line; i < lines.length; i++) {
@@ -63,10 +66,11 @@ export function inlineSource(kust: Kustomization, value: string, valueAt: Loc, t
       break;
     }
     remap = (l) => ({ file: kust.file, line: valueAt.line + skipped + l.line, column: l.column + indent });
+    textOrigin = { file: kust.file, line: valueAt.line + skipped + 1, column: indent + 1 };
   } else {
     remap = () => valueAt;
   }
-  return { text, file: kust.file, remap, at: valueAt, describe: `inline patch at ${kust.file}:${valueAt.line}` };
+  return { text, file: kust.file, remap, textOrigin, at: valueAt, describe: `inline patch at ${kust.file}:${valueAt.line}` };
 }
 
 function remapTree(n: YNode, remap: (l: Loc) => Loc): void {
@@ -96,54 +100,14 @@ function tryStrategicMerge(src: PatchSource): MapNode[] | undefined {
   }
 }
 
-/** YAML 1.1 typing for JSON patch values written in YAML (kustomize converts them with yaml.v2). */
-function v1Retag(n: YNode): void {
-  if (n.kind === 'scalar') {
-    if (n.style !== 'plain') return;
-    const t = v1Type(n);
-    const s = n as ScalarNode;
-    if (t === 'null') {
-      s.tag = '!!null';
-    } else if (t === 'bool') {
-      s.tag = '!!bool';
-      s.value = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].includes(s.value) ? 'true' : 'false';
-    } else if (t === 'int') {
-      const plain = s.value.replace(/_/g, '');
-      let v: number;
-      if (/^[-+]?0[xX]/.test(plain)) v = parseInt(plain.replace(/0[xX]/, ''), 16);
-      else if (/^[-+]?0[bB]/.test(plain)) v = parseInt(plain.replace(/0[bB]/, ''), 2);
-      else if (/^[-+]?0[oO]?[0-7]+$/.test(plain) && plain.replace(/^[-+]/, '').length > 1) v = parseInt(plain.replace(/^([-+]?)0[oO]?/, '$1'), 8);
-      else v = Number(plain);
-      s.tag = '!!int';
-      s.value = String(v);
-    } else if (t === 'float') {
-      const v = Number(s.value.replace(/_/g, ''));
-      if (Number.isInteger(v) && Math.abs(v) < 1e21) {
-        s.tag = '!!int';
-        s.value = String(v);
-      } else {
-        s.tag = '!!float';
-        s.value = String(v);
-      }
-    } else s.tag = '!!str';
-  } else if (n.kind === 'map') for (const e of n.entries) v1Retag(e.value);
-  else for (const it of n.items) v1Retag(it);
-}
-
 /** JSON 6902 operations in a text, or undefined when it is not a list of operations. */
-function tryJson6902(src: PatchSource): SeqNode | undefined {
+function tryJson6902(src: PatchSource): Json6902Patch | undefined {
   if (src.text === '') return undefined;
-  let docs: (YNode | null)[];
   try {
-    docs = parseDocs(src).docs;
+    return parseJson6902(src.text, src.textOrigin);
   } catch {
     return undefined;
   }
-  const first = docs.find((d) => d) ?? null;
-  if (!first || first.kind !== 'seq') return undefined;
-  if (!first.items.every((it) => it.kind === 'map')) return undefined;
-  if (!src.text.trimStart().startsWith('[')) v1Retag(first);
-  return first;
 }
 
 // ---- bookkeeping around a strategic merge ---------------------------------------------------------------------------
@@ -183,26 +147,20 @@ function cloneDeep<T extends YNode>(n: T): T {
 }
 
 /** Applies one strategic merge patch to one object with kustomize's rules (Resource.ApplySmPatch). */
-function applySm(target: Resource, patch: MapNode, p: SmPatch, change: Change, ctx: PatchRun): void {
-  const name = target.name;
-  const ns = target.namespace;
-  const kind = target.kind;
+function applySm(target: Resource, patch: MapNode, p: SmPatch, call: PatchCall): void {
   if (p.allowNameChange || p.allowKindChange) target.storePreviousId();
-  const kept = applyStrategicMerge(target.node, cloneDeep(patch), { rec: ctx.rec, change, schema: ctx.schema });
-  if (!kept) {
-    target.node.entries = [];
-    return;
-  }
-  if (target.node.entries.length === 0) return;
-  if (!p.allowKindChange) target.setKind(kind);
-  if (!p.allowNameChange) target.setName(name);
-  target.setNamespace(ns);
+  const kept = strategicMerge(target.node, patch, call, p);
+  if (!kept) target.node.entries = [];
 }
 
 export interface PatchRun {
   rec: Recorder;
-  schema?: unknown;
+  schema: () => KustomizeSchema;
   warnings: string[];
+}
+
+function call(ctx: PatchRun, file: string, at: Loc | undefined): PatchCall {
+  return { rec: ctx.rec, file, at, schema: ctx.schema() };
 }
 
 function dropEmpties(m: ResMap): void {
@@ -210,11 +168,11 @@ function dropEmpties(m: ResMap): void {
 }
 
 /** Applies a patch to a chosen set of objects (ResMap.ApplySmPatch): re-adds the survivors, refusing duplicates. */
-function applySmToSet(m: ResMap, selected: Set<Resource>, p: SmPatch, change: Change, ctx: PatchRun, at: Loc): void {
+function applySmToSet(m: ResMap, selected: Set<Resource>, p: SmPatch, c: PatchCall, at: Loc): void {
   for (const r of m.list) {
     if (!selected.has(r)) continue;
     const copy = preparedCopy(p, r);
-    applySm(r, copy, p, change, ctx);
+    applySm(r, copy, p, c);
   }
   const survivors = m.list.filter((r) => r.node.entries.length > 0);
   m.list = [];
@@ -233,9 +191,6 @@ function findUnique(m: ResMap, id: ResId, at: Loc, what: string): Resource {
   throw new GitOpsError(`${what} ${describeId(id)}: no such object among the resources (patch target not found)`, at, 'target-not-found');
 }
 
-function smChange(at: Loc, detail: string): Change {
-  return { op: 'patch (strategic merge)', detail, at };
-}
 
 // ---- patchesStrategicMerge ------------------------------------------------------------------------------------------
 
@@ -245,7 +200,7 @@ export async function loadPatchesStrategicMerge(kust: Kustomization, ldr: Loader
     const inline = inlineSource(kust, entry.value, entry.at, false);
     const parsed = /\n|:\s/.test(entry.value) ? tryStrategicMerge(inline) : undefined;
     if (parsed) {
-      for (const node of parsed) out.push({ node, allowNameChange: false, allowKindChange: false, source: inline.describe });
+      for (const node of parsed) out.push({ node, allowNameChange: false, allowKindChange: false, source: inline.describe, file: kust.file });
       continue;
     }
     const { file, text } = await ldr.loadText(entry.value, entry.at, 'patch file');
@@ -255,7 +210,7 @@ export async function loadPatchesStrategicMerge(kust: Kustomization, ldr: Loader
     } catch (e) {
       throw e instanceof GitOpsError ? e : new GitOpsError(String(e), entry.at, 'patch');
     }
-    for (const node of docs) out.push({ node, allowNameChange: false, allowKindChange: false, source: file });
+    for (const node of docs) out.push({ node, allowNameChange: false, allowKindChange: false, source: file, file });
   }
   if (!out.length && kust.patchesStrategicMerge.length) {
     throw new GitOpsError('patch appears to be empty', kust.patchesStrategicMerge[0]!.at, 'patch');
@@ -267,7 +222,7 @@ export function runPatchesStrategicMerge(m: ResMap, patches: SmPatch[], ctx: Pat
   for (const p of patches) {
     const at = p.node.origin ?? { file: p.source, line: 1, column: 1 };
     const target = findUnique(m, patchIdOf(p.node), at, 'strategic merge patch for');
-    applySmToSet(m, new Set([target]), p, smChange(at, `patch from ${p.source}`), ctx, at);
+    applySmToSet(m, new Set([target]), p, call(ctx, p.file, at), at);
     dropEmpties(m);
   }
 }
@@ -277,7 +232,7 @@ export function runPatchesStrategicMerge(m: ResMap, patches: SmPatch[], ctx: Pat
 export interface LoadedPatch {
   arg: PatchArg;
   sm?: SmPatch[];
-  json?: SeqNode;
+  json?: Json6902Patch;
   source: PatchSource;
 }
 
@@ -287,7 +242,7 @@ async function patchText(kust: Kustomization, arg: PatchArg, ldr: Loader, trimIn
   if (inline && arg.path?.value) throw new GitOpsError('`patch` and `path` cannot both be set in one patch', arg.at, 'kustomization');
   if (inline) return inlineSource(kust, inline.value, inline.at, trimInline);
   const { file, text } = await ldr.loadText(arg.path!.value, arg.path!.at, 'patch file');
-  return { text, file, at: arg.path!.at, describe: file };
+  return { text, file, textOrigin: { file, line: 1, column: 1 }, at: arg.path!.at, describe: file };
 }
 
 export async function loadPatches(kust: Kustomization, ldr: Loader): Promise<LoadedPatch[]> {
@@ -305,7 +260,7 @@ export async function loadPatches(kust: Kustomization, ldr: Loader): Promise<Loa
     if (sm) {
       const allowNameChange = arg.options.get('allowNameChange') ?? false;
       const allowKindChange = arg.options.get('allowKindChange') ?? false;
-      out.push({ arg, source, sm: sm.map((node) => ({ node, allowNameChange, allowKindChange, source: source.describe })) });
+      out.push({ arg, source, sm: sm.map((node) => ({ node, allowNameChange, allowKindChange, source: source.describe, file: source.file })) });
     } else out.push({ arg, source, json });
   }
   return out;
@@ -331,12 +286,12 @@ export function runPatches(m: ResMap, patches: LoadedPatch[], ctx: PatchRun): vo
         const p = lp.sm[0]!;
         const selected = selectTargets(m, arg.target);
         if (!selected.length) ctx.warnings.push(`${arg.at.file}:${arg.at.line}: patch target (${describeTarget(arg.target)}) matches no object; the patch does nothing`);
-        applySmToSet(m, new Set(selected), p, smChange(p.node.origin ?? source.at, `patch ${source.describe}`), ctx, arg.at);
+        applySmToSet(m, new Set(selected), p, call(ctx, source.file, p.node.origin ?? source.at), arg.at);
       } else {
         for (const p of lp.sm) {
           const at = p.node.origin ?? source.at;
           const target = findUnique(m, patchIdOf(p.node), at, 'strategic merge patch for');
-          applySm(target, p.node, p, smChange(at, `patch ${source.describe}`), ctx);
+          applySm(target, p.node, p, call(ctx, source.file, at));
         }
       }
     } else {
@@ -345,7 +300,7 @@ export function runPatches(m: ResMap, patches: LoadedPatch[], ctx: PatchRun): vo
       if (!selected.length) ctx.warnings.push(`${arg.at.file}:${arg.at.line}: patch target (${describeTarget(arg.target)}) matches no object; the patch does nothing`);
       for (const r of selected) {
         r.storePreviousId();
-        applyJson6902(r.node, lp.json!, { rec: ctx.rec, change: { op: 'patch (json6902)', detail: `patch ${source.describe}`, at: source.at }, schema: ctx.schema });
+        json6902(r.node, lp.json!, call(ctx, source.file, source.at));
       }
     }
     dropEmpties(m);
@@ -365,7 +320,7 @@ export async function loadPatchesJson6902(kust: Kustomization, ldr: Loader): Pro
     parseDocs(source);
     const json = tryJson6902(source);
     if (!json) throw new GitOpsError(`${source.describe} is not a JSON patch (a list of operations)`, source.at, 'patch');
-    if (!json.items.length) throw new GitOpsError(`patch ${source.describe} appears to be empty`, source.at, 'patch');
+    if (!json.ops.length) throw new GitOpsError(`patch ${source.describe} appears to be empty`, source.at, 'patch');
     out.push({ arg, source, json });
   }
   return out;
@@ -376,7 +331,7 @@ export function runPatchesJson6902(m: ResMap, patches: LoadedPatch[], ctx: Patch
     const selected = selectTargets(m, lp.arg.target!);
     if (!selected.length) ctx.warnings.push(`${lp.arg.at.file}:${lp.arg.at.line}: patchesJson6902 target (${describeTarget(lp.arg.target!)}) matches no object; the patch does nothing`);
     for (const r of selected) {
-      applyJson6902(r.node, lp.json!, { rec: ctx.rec, change: { op: 'patch (json6902)', detail: `patch ${lp.source.describe}`, at: lp.source.at }, schema: ctx.schema });
+      json6902(r.node, lp.json!, call(ctx, lp.source.file, lp.source.at));
     }
     dropEmpties(m);
   }
