@@ -30,6 +30,11 @@ export interface NodeMeta {
   origin?: Loc;
   /** Changes in the order they ran; the last one (or the origin, when empty) set the node's current value. */
   history?: Change[];
+  /**
+   * Where the alias (`*name`) that put this copy here was written, when the node is a copy of an anchored node
+   * (`origin` then points into the anchored node).
+   */
+  alias?: Loc;
 }
 
 /** Scalar tags as yaml.v3 resolves them ('!!str', '!!int', '!!float', '!!bool', '!!null', '!!timestamp', '!!binary', or a custom '!tag'). */
@@ -44,6 +49,11 @@ export interface ScalarNode extends NodeMeta {
   value: string;
   tag: ScalarTag;
   style: ScalarStyle;
+  /**
+   * The tag was written in the file (`!!int "3"`, `!custom x`). yaml.v3 then keeps the type whatever the style; an
+   * implicit non-string tag inside a flow collection can turn into a string on kustomize's way out (see output.ts).
+   */
+  tagged?: boolean;
 }
 
 export interface MapEntry {
@@ -55,13 +65,19 @@ export interface MapNode extends NodeMeta {
   kind: 'map';
   /** Entries in source order (the emitter sorts as kustomize's output does). */
   entries: MapEntry[];
+  /** A tag other than '!!map', when one was written. */
   tag?: string;
+  /** Written in flow style (`{a: 1}`); kustomize re-encodes it that way before printing, which matters for a few values. */
+  flow?: boolean;
 }
 
 export interface SeqNode extends NodeMeta {
   kind: 'seq';
   items: YNode[];
+  /** A tag other than '!!seq', when one was written. */
   tag?: string;
+  /** Written in flow style (`[a, b]`). */
+  flow?: boolean;
 }
 
 export type YNode = ScalarNode | MapNode | SeqNode;

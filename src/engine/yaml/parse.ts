@@ -1,7 +1,12 @@
-import { LineCounter, parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Node as YamlLibNode, type Document } from 'yaml';
+/**
+ * Parses YAML text into node trees exactly as yaml.v3 (kustomize's reader) would: the same documents, the same
+ * scalar values and tags, and an error wherever yaml.v3 reports one. Every node remembers its file, line and
+ * column (1-based; columns count UTF-16 code units, as editors do). Comments are dropped, as kustomize drops them.
+ */
 import { GitOpsError } from '../errors/index.ts';
-import type { Loc, MapNode, ScalarNode, ScalarStyle, SeqNode, YNode } from './node.ts';
+import type { Loc, MapEntry, MapNode, ScalarNode, ScalarStyle, SeqNode, YNode } from './node.ts';
 import { resolvePlainTag } from './resolve.ts';
+import { Scanner, S, T, YamlSyntaxError, type Mark, type Token } from './scanner.ts';
 
 /** One document of a YAML stream; `node` is null for an empty document (`---` with nothing after it). */
 export interface YDocument {
@@ -10,93 +15,515 @@ export interface YDocument {
   start: Loc;
 }
 
-const STYLE: Record<string, ScalarStyle> = {
-  PLAIN: 'plain',
-  QUOTE_SINGLE: 'single',
-  QUOTE_DOUBLE: 'double',
-  BLOCK_LITERAL: 'literal',
-  BLOCK_FOLDED: 'folded',
+export interface ParseOptions {
+  /** Line number of the text's first line in its file (when parsing one document cut out of a stream). */
+  firstLine?: number;
+  /** Parse only the first document and ignore the rest of the text (what kyaml does with each piece of a file). */
+  firstDocumentOnly?: boolean;
+}
+
+/** An alias as written, before it is replaced by a copy of its anchor (kept for kustomize's own alias expansion). */
+export interface AliasRef {
+  kind: 'alias';
+  name: string;
+  target: RawNode;
+  at: Loc;
+}
+export type RawNode = YNode | AliasRef;
+interface RawMapEntry {
+  key: RawNode;
+  value: RawNode;
+}
+
+/** Characters yaml's reader refuses anywhere in a stream. */
+const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const STYLE: Record<number, ScalarStyle> = {
+  [S.Plain]: 'plain',
+  [S.Single]: 'single',
+  [S.Double]: 'double',
+  [S.Literal]: 'literal',
+  [S.Folded]: 'folded',
 };
 
-/** Maps the `yaml` library's long tag forms onto yaml.v3's short ones. */
-function shortTag(tag: string | undefined): string | undefined {
-  if (!tag) return undefined;
-  if (tag.startsWith('tag:yaml.org,2002:')) return '!!' + tag.slice('tag:yaml.org,2002:'.length);
-  return tag;
+const LONG_PREFIX = 'tag:yaml.org,2002:';
+function shortTag(tag: string): string {
+  return tag.startsWith(LONG_PREFIX) ? '!!' + tag.slice(LONG_PREFIX.length) : tag;
+}
+
+/** Turns the composer's raw tree (with aliases) into the internal shape; aliases stay as AliasRef. */
+class Composer {
+  private readonly sc: Scanner;
+  private readonly anchors = new Map<string, RawNode>();
+  /** Anchored collections still being parsed (an alias to one of them would contain itself). */
+  private readonly open = new Set<RawNode>();
+  private tagDirectives = new Map<string, string>();
+  private readonly lineDelta: number;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+    firstLine: number,
+  ) {
+    this.sc = new Scanner(text);
+    this.lineDelta = firstLine - 1;
+  }
+
+  loc(m: Mark): Loc {
+    return { file: this.file, line: m.line + 1 + this.lineDelta, column: m.col + 1 };
+  }
+
+  fail(problem: string, at: Mark, context?: string, contextMark?: Mark): never {
+    throw new YamlSyntaxError(problem, at, context, contextMark);
+  }
+
+  /** Parses documents; each entry is the raw root (null for an empty document) and where it starts. */
+  documents(firstOnly: boolean): { root: RawNode | null; start: Mark }[] {
+    const sc = this.sc;
+    const out: { root: RawNode | null; start: Mark }[] = [];
+    let t = sc.peek();
+    if (t.type !== T.StreamStart) this.fail('did not find expected <stream-start>', t.start);
+    sc.next();
+    let first = true;
+    for (;;) {
+      t = sc.peek();
+      if (!first) {
+        while (t.type === T.DocumentEnd) {
+          sc.next();
+          t = sc.peek();
+        }
+      }
+      if (t.type === T.StreamEnd) break;
+      const implicit = first && t.type !== T.VersionDirective && t.type !== T.TagDirective && t.type !== T.DocumentStart;
+      first = false;
+      let root: RawNode | null;
+      const start = t.start;
+      if (implicit) {
+        this.directives();
+        root = this.node(true, false);
+      } else {
+        this.directives();
+        t = sc.peek();
+        if (t.type !== T.DocumentStart) this.fail('did not find expected <document start>', t.start);
+        sc.next();
+        t = sc.peek();
+        if (t.type === T.VersionDirective || t.type === T.TagDirective || t.type === T.DocumentStart || t.type === T.DocumentEnd || t.type === T.StreamEnd) {
+          root = null;
+        } else {
+          root = this.node(true, false);
+        }
+      }
+      out.push({ root, start });
+      // Document end: an optional '...'.
+      t = sc.peek();
+      if (t.type === T.DocumentEnd) sc.next();
+      this.tagDirectives = new Map();
+      if (firstOnly) break;
+    }
+    return out;
+  }
+
+  private directives(): void {
+    const sc = this.sc;
+    let version = false;
+    const tags = new Map<string, string>();
+    for (;;) {
+      const t = sc.peek();
+      if (t.type === T.VersionDirective) {
+        if (version) this.fail('found duplicate %YAML directive', t.start);
+        if (t.major !== 1 || t.minor !== 1) this.fail('found incompatible YAML document', t.start);
+        version = true;
+      } else if (t.type === T.TagDirective) {
+        if (tags.has(t.value!)) this.fail('found duplicate %TAG directive', t.start);
+        tags.set(t.value!, t.suffix!);
+      } else break;
+      sc.next();
+    }
+    if (!tags.has('!')) tags.set('!', '!');
+    if (!tags.has('!!')) tags.set('!!', LONG_PREFIX);
+    this.tagDirectives = tags;
+  }
+
+  private emptyScalar(m: Mark, tag?: string, anchor?: string): ScalarNode {
+    const n = this.scalarNode('', S.Plain, tag ?? '', m);
+    if (anchor !== undefined) this.anchors.set(anchor, n);
+    return n;
+  }
+
+  private scalarNode(value: string, style: S, tag: string, m: Mark): ScalarNode {
+    let t: string;
+    let tagged = false;
+    if (tag !== '' && tag !== '!') {
+      t = shortTag(tag);
+      tagged = true;
+    } else if (style !== S.Plain) t = '!!str';
+    else if (value === '<<') t = '!!merge';
+    else t = resolvePlainTag(value);
+    const n: ScalarNode = { kind: 'scalar', value, tag: t, style: STYLE[style]!, origin: this.loc(m) };
+    if (tagged) n.tagged = true;
+    return n;
+  }
+
+  /** One node (libyaml's parse_node): properties, then an alias, scalar or collection. */
+  private node(block: boolean, indentlessSequence: boolean): RawNode {
+    const sc = this.sc;
+    let t = sc.peek();
+    if (t.type === T.Alias) {
+      sc.next();
+      const target = this.anchors.get(t.value!);
+      if (!target) this.fail(`unknown anchor '${t.value}' referenced`, t.start);
+      if (this.open.has(target)) this.fail(`anchor '${t.value}' value contains itself`, t.start);
+      return { kind: 'alias', name: t.value!, target, at: this.loc(t.start) };
+    }
+    let start = t.start;
+    let anchor: string | undefined;
+    let tagToken: Token | undefined;
+    if (t.type === T.Anchor) {
+      anchor = t.value!;
+      sc.next();
+      t = sc.peek();
+      if (t.type === T.Tag) {
+        tagToken = t;
+        sc.next();
+        t = sc.peek();
+      }
+    } else if (t.type === T.Tag) {
+      tagToken = t;
+      sc.next();
+      t = sc.peek();
+      if (t.type === T.Anchor) {
+        anchor = t.value!;
+        sc.next();
+        t = sc.peek();
+      }
+    }
+    let tag = '';
+    if (tagToken) {
+      if (tagToken.value === '') tag = tagToken.suffix!;
+      else {
+        const prefix = this.tagDirectives.get(tagToken.value!);
+        if (prefix === undefined) this.fail('found undefined tag handle', tagToken.start, 'while parsing a node', start);
+        tag = prefix + tagToken.suffix!;
+      }
+    }
+    if (!anchor && !tagToken) start = t.start;
+
+    if (indentlessSequence && t.type === T.BlockEntry) return this.indentlessSequence(start, tag, anchor);
+    if (t.type === T.Scalar) {
+      sc.next();
+      const n = this.scalarNode(t.value!, t.style!, tag, start);
+      if (anchor !== undefined) this.anchors.set(anchor, n);
+      return n;
+    }
+    if (t.type === T.FlowSequenceStart) return this.flowSequence(start, tag, anchor);
+    if (t.type === T.FlowMappingStart) return this.flowMapping(start, tag, anchor);
+    if (block && t.type === T.BlockSequenceStart) return this.blockSequence(start, tag, anchor);
+    if (block && t.type === T.BlockMappingStart) return this.blockMapping(start, tag, anchor);
+    if (anchor !== undefined || tag !== '') return this.emptyScalar(start, tag, anchor);
+    this.fail('did not find expected node content', t.start, block ? 'while parsing a block node' : 'while parsing a flow node', start);
+  }
+
+  private newSeq(start: Mark, tag: string, anchor: string | undefined, flow: boolean): SeqNode {
+    const n: SeqNode = { kind: 'seq', items: [], origin: this.loc(start) };
+    if (tag !== '' && tag !== '!') {
+      const s = shortTag(tag);
+      if (s !== '!!seq') n.tag = s;
+    }
+    if (flow) n.flow = true;
+    if (anchor !== undefined) this.anchors.set(anchor, n);
+    return n;
+  }
+
+  private newMap(start: Mark, tag: string, anchor: string | undefined, flow: boolean): MapNode {
+    const n: MapNode = { kind: 'map', entries: [], origin: this.loc(start) };
+    if (tag !== '' && tag !== '!') {
+      const s = shortTag(tag);
+      if (s !== '!!map') n.tag = s;
+    }
+    if (flow) n.flow = true;
+    if (anchor !== undefined) this.anchors.set(anchor, n);
+    return n;
+  }
+
+  private blockSequence(start: Mark, tag: string, anchor: string | undefined): SeqNode {
+    const sc = this.sc;
+    const n = this.newSeq(start, tag, anchor, false);
+    this.open.add(n);
+    const startToken = sc.peek();
+    sc.next();
+    const items = n.items as RawNode[];
+    for (;;) {
+      let t = sc.peek();
+      if (t.type === T.BlockEntry) {
+        const m = t.end;
+        sc.next();
+        t = sc.peek();
+        if (t.type !== T.BlockEntry && t.type !== T.BlockEnd) items.push(this.node(true, false));
+        else items.push(this.emptyScalar(m));
+      } else if (t.type === T.BlockEnd) {
+        sc.next();
+        break;
+      } else {
+        this.fail("did not find expected '-' indicator", t.start, 'while parsing a block collection', startToken.start);
+      }
+    }
+    this.open.delete(n);
+    return n;
+  }
+
+  private indentlessSequence(start: Mark, tag: string, anchor: string | undefined): SeqNode {
+    const sc = this.sc;
+    const n = this.newSeq(start, tag, anchor, false);
+    this.open.add(n);
+    const items = n.items as RawNode[];
+    for (;;) {
+      let t = sc.peek();
+      if (t.type !== T.BlockEntry) break;
+      const m = t.end;
+      sc.next();
+      t = sc.peek();
+      if (t.type !== T.BlockEntry && t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) items.push(this.node(true, false));
+      else items.push(this.emptyScalar(m));
+    }
+    this.open.delete(n);
+    return n;
+  }
+
+  private blockMapping(start: Mark, tag: string, anchor: string | undefined): MapNode {
+    const sc = this.sc;
+    const n = this.newMap(start, tag, anchor, false);
+    this.open.add(n);
+    const startToken = sc.peek();
+    sc.next();
+    const entries = n.entries as unknown as RawMapEntry[];
+    for (;;) {
+      let t = sc.peek();
+      let key: RawNode;
+      if (t.type === T.Key) {
+        const m = t.end;
+        sc.next();
+        t = sc.peek();
+        if (t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) key = this.node(true, true);
+        else key = this.emptyScalar(m);
+      } else if (t.type === T.BlockEnd) {
+        sc.next();
+        break;
+      } else {
+        this.fail('did not find expected key', t.start, 'while parsing a block mapping', startToken.start);
+      }
+      t = sc.peek();
+      let value: RawNode;
+      if (t.type === T.Value) {
+        const m = t.end;
+        sc.next();
+        t = sc.peek();
+        if (t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) value = this.node(true, true);
+        else value = this.emptyScalar(m);
+      } else {
+        value = this.emptyScalar(t.start);
+      }
+      entries.push({ key, value });
+    }
+    this.open.delete(n);
+    return n;
+  }
+
+  private flowSequence(start: Mark, tag: string, anchor: string | undefined): SeqNode {
+    const sc = this.sc;
+    const n = this.newSeq(start, tag, anchor, true);
+    this.open.add(n);
+    const startToken = sc.peek();
+    sc.next();
+    const items = n.items as RawNode[];
+    let first = true;
+    for (;;) {
+      let t = sc.peek();
+      if (t.type === T.FlowSequenceEnd) {
+        sc.next();
+        break;
+      }
+      if (!first) {
+        if (t.type === T.FlowEntry) {
+          sc.next();
+          t = sc.peek();
+        } else {
+          this.fail("did not find expected ',' or ']'", t.start, 'while parsing a flow sequence', startToken.start);
+        }
+      }
+      first = false;
+      if (t.type === T.Key) {
+        // A single-pair mapping inside a flow sequence: [a: b].
+        const pair = this.newMap(t.start, '', undefined, true);
+        sc.next();
+        t = sc.peek();
+        let key: RawNode;
+        if (t.type !== T.Value && t.type !== T.FlowEntry && t.type !== T.FlowSequenceEnd) key = this.node(false, false);
+        else {
+          // libyaml consumes the token here (even a ',' or ']'), and so do we.
+          const m = t.end;
+          sc.next();
+          key = this.emptyScalar(m);
+        }
+        t = sc.peek();
+        let value: RawNode;
+        if (t.type === T.Value) {
+          sc.next();
+          const v = sc.peek();
+          if (v.type !== T.FlowEntry && v.type !== T.FlowSequenceEnd) value = this.node(false, false);
+          else value = this.emptyScalar(v.start);
+        } else value = this.emptyScalar(t.start);
+        (pair.entries as unknown as RawMapEntry[]).push({ key, value });
+        items.push(pair);
+      } else if (t.type !== T.FlowSequenceEnd) {
+        items.push(this.node(false, false));
+      }
+    }
+    this.open.delete(n);
+    return n;
+  }
+
+  private flowMapping(start: Mark, tag: string, anchor: string | undefined): MapNode {
+    const sc = this.sc;
+    const n = this.newMap(start, tag, anchor, true);
+    this.open.add(n);
+    const startToken = sc.peek();
+    sc.next();
+    const entries = n.entries as unknown as RawMapEntry[];
+    let first = true;
+    for (;;) {
+      let t = sc.peek();
+      if (t.type === T.FlowMappingEnd) {
+        sc.next();
+        break;
+      }
+      if (!first) {
+        if (t.type === T.FlowEntry) {
+          sc.next();
+          t = sc.peek();
+        } else {
+          this.fail("did not find expected ',' or '}'", t.start, 'while parsing a flow mapping', startToken.start);
+        }
+      }
+      first = false;
+      let key: RawNode;
+      let value: RawNode;
+      if (t.type === T.Key) {
+        sc.next();
+        t = sc.peek();
+        if (t.type !== T.Value && t.type !== T.FlowEntry && t.type !== T.FlowMappingEnd) key = this.node(false, false);
+        else key = this.emptyScalar(t.start);
+        t = sc.peek();
+        if (t.type === T.Value) {
+          sc.next();
+          t = sc.peek();
+          if (t.type !== T.FlowEntry && t.type !== T.FlowMappingEnd) value = this.node(false, false);
+          else value = this.emptyScalar(t.start);
+        } else value = this.emptyScalar(t.start);
+      } else if (t.type !== T.FlowMappingEnd) {
+        key = this.node(false, false);
+        value = this.emptyScalar(sc.peek().start);
+      } else {
+        // "{a, }": the closing brace after a comma ends the mapping on the next turn.
+        continue;
+      }
+      entries.push({ key, value });
+    }
+    this.open.delete(n);
+    return n;
+  }
+}
+
+/** Deep copy of an expanded node (aliases already replaced). */
+export function copyTree<T extends YNode>(n: T): T {
+  switch (n.kind) {
+    case 'scalar':
+      return { ...n } as T;
+    case 'seq':
+      return { ...n, items: n.items.map(copyTree) } as T;
+    case 'map':
+      return { ...n, entries: n.entries.map((e) => ({ key: copyTree(e.key), value: copyTree(e.value) })) } as T;
+  }
+}
+
+const MAX_EXPANDED_NODES = 2_000_000;
+
+/** Replaces every alias by a copy of its anchor, in document order (anchors come before their aliases). */
+function expandAliases(root: RawNode, file: string): YNode {
+  let budget = MAX_EXPANDED_NODES;
+  const count = (n: YNode): number => (n.kind === 'scalar' ? 1 : n.kind === 'seq' ? n.items.reduce((a, i) => a + count(i), 1) : n.entries.reduce((a, e) => a + 1 + count(e.value), 1));
+  const visit = (n: RawNode): YNode => {
+    if (n.kind === 'alias') {
+      const target = n.target as YNode;
+      const size = count(target);
+      budget -= size;
+      if (budget < 0) throw new GitOpsError(`aliases expand to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?)`, n.at, 'yaml');
+      const c = copyTree(target);
+      c.alias = n.at;
+      return c;
+    }
+    if (n.kind === 'seq') {
+      const items = n.items as RawNode[];
+      for (let i = 0; i < items.length; i++) items[i] = visit(items[i]!);
+    } else if (n.kind === 'map') {
+      for (const e of n.entries as unknown as RawMapEntry[]) {
+        e.key = visit(e.key);
+        e.value = visit(e.value);
+        if (e.key.kind !== 'scalar') throw new GitOpsError('a mapping key must be a scalar: kustomize cannot use a map or a list as a key', e.key.origin ?? { file }, 'yaml');
+      }
+    }
+    return n;
+  };
+  return visit(root);
+}
+
+function syntaxError(e: YamlSyntaxError, c: Composer): GitOpsError {
+  let message = `invalid YAML: ${e.problem}`;
+  if (e.context && e.contextMark) {
+    const at = c.loc(e.contextMark);
+    message += ` (${e.context} started at line ${at.line}, column ${at.column})`;
+  }
+  return new GitOpsError(message, c.loc(e.mark), 'yaml');
+}
+
+function checkCharacters(text: string, file: string, lineDelta: number): void {
+  const m = FORBIDDEN.exec(text);
+  if (!m) return;
+  const before = text.slice(0, m.index);
+  const line = before.split(/\r\n|\r|\n/).length + lineDelta;
+  const column = m.index - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')) ;
+  const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  throw new GitOpsError(`invalid YAML: control characters are not allowed (U+${code})`, { file, line, column }, 'yaml');
+}
+
+/** Parses to raw trees that still hold aliases (for kustomize's own alias and merge-key expansion). */
+export function parseRawDocuments(text: string, file: string, opts: ParseOptions = {}): { root: RawNode | null; start: Loc }[] {
+  const firstLine = opts.firstLine ?? 1;
+  checkCharacters(text, file, firstLine - 1);
+  const c = new Composer(text, file, firstLine);
+  try {
+    return c.documents(opts.firstDocumentOnly ?? false).map((d) => ({ root: d.root, start: c.loc(d.start) }));
+  } catch (e) {
+    if (e instanceof YamlSyntaxError) throw syntaxError(e, c);
+    throw e;
+  }
 }
 
 /**
- * Parses a YAML stream into node trees that remember the file, line and column of every node. Comments are dropped
- * (kustomize drops them too); anchors are expanded at each alias (each alias becomes its own copy, remembering the
- * anchor's location as its origin). Syntax errors and duplicate keys throw a GitOpsError naming the file and line.
+ * Parses a YAML stream into node trees that remember the file, line and column of every node. Aliases become
+ * copies of their anchors (`origin` in the anchor, `alias` at the `*name`); merge keys stay as `<<` entries with
+ * tag '!!merge' (`toPlain` and the emitter apply them, as yaml.v3's decoder does). Comments are dropped. Syntax
+ * errors throw a GitOpsError naming the file, line and column.
  */
-export function parseYamlDocuments(text: string, file: string): YDocument[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, schema: 'failsafe', uniqueKeys: true, prettyErrors: false, strict: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const locAt = (offset: number): Loc => {
-    const p = lineCounter.linePos(offset);
-    return { file, line: p.line, column: p.col };
-  };
-  const out: YDocument[] = [];
-  for (const doc of list) {
-    const problem = doc.errors[0];
-    if (problem) {
-      const at = problem.pos ? locAt(problem.pos[0]) : { file, line: 1, column: 1 };
-      throw new GitOpsError(`invalid YAML: ${firstLine(problem.message)}`, at, 'yaml');
+export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): YDocument[] {
+  return parseRawDocuments(text, file, opts).map((d) => {
+    if (!d.root) return { node: null, start: d.start };
+    const node = expandAliases(d.root, file);
+    // An empty document reads as null.
+    if (node.kind === 'scalar' && node.value === '' && node.tag === '!!null' && !node.tagged && node.style === 'plain') {
+      return { node: null, start: d.start };
     }
-    const contents = doc.contents as YamlLibNode | null;
-    out.push({ node: contents ? convert(contents, doc, locAt, 0) : null, start: locAt(doc.range?.[0] ?? 0) });
-  }
-  return out;
+    return { node, start: d.start };
+  });
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-}
-
-function convert(node: YamlLibNode, doc: Document, locAt: (o: number) => Loc, depth: number): YNode {
-  if (depth > 1000) throw new GitOpsError('YAML nesting is too deep', locAt(node.range?.[0] ?? 0), 'yaml');
-  if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (!target) throw new GitOpsError(`unknown anchor '${node.source}' referenced`, locAt(node.range?.[0] ?? 0), 'yaml');
-    return convert(target as YamlLibNode, doc, locAt, depth + 1);
-  }
-  const origin = locAt(node.range?.[0] ?? 0);
-  if (isScalar(node)) {
-    const style = STYLE[node.type ?? 'PLAIN'] ?? 'plain';
-    const value = String(node.value ?? '');
-    const explicit = shortTag(node.tag);
-    const tag = explicit && explicit !== '!' ? explicit : style === 'plain' ? resolvePlainTag(value) : '!!str';
-    const s: ScalarNode = { kind: 'scalar', value, tag, style, origin };
-    return s;
-  }
-  if (isMap(node)) {
-    const m: MapNode = { kind: 'map', entries: [], origin };
-    const t = shortTag(node.tag);
-    if (t && t !== '!!map') m.tag = t;
-    for (const pair of node.items) {
-      const keyNode = pair.key as YamlLibNode | null;
-      const key = keyNode
-        ? convert(keyNode, doc, locAt, depth + 1)
-        : ({ kind: 'scalar', value: '', tag: '!!null', style: 'plain', origin } as ScalarNode);
-      if (key.kind !== 'scalar') throw new GitOpsError('a mapping key must be a scalar', key.origin ?? origin, 'yaml');
-      const valueNode = pair.value as YamlLibNode | null;
-      const value: YNode = valueNode
-        ? convert(valueNode, doc, locAt, depth + 1)
-        : { kind: 'scalar', value: '', tag: '!!null', style: 'plain', origin: key.origin };
-      m.entries.push({ key, value });
-    }
-    return m;
-  }
-  if (isSeq(node)) {
-    const s: SeqNode = { kind: 'seq', items: [], origin };
-    const t = shortTag(node.tag);
-    if (t && t !== '!!seq') s.tag = t;
-    for (const item of node.items) {
-      s.items.push(item ? convert(item as YamlLibNode, doc, locAt, depth + 1) : { kind: 'scalar', value: '', tag: '!!null', style: 'plain', origin });
-    }
-    return s;
-  }
-  throw new GitOpsError('unsupported YAML node', origin, 'yaml');
-}
+export type { MapEntry };

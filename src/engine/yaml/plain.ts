@@ -1,27 +1,36 @@
 import type { YNode } from './node.ts';
+import { toOutput, type OValue } from './output.ts';
+import { v2KeyOrder } from './keyorder.ts';
 
 /**
- * The JSON value of a node as it reaches Argo CD, the sandbox and the diff (what the printed render parses back
- * to). FIRST CUT: the yaml agent makes it follow the exact output pipeline (timestamps, big ints, merge keys, …).
+ * The JSON value of a node as it reaches Argo CD, the sandbox and the diff: exactly what the text
+ * `emitDocuments` prints for it parses back to (merge keys applied, timestamps as RFC 3339 strings, `0755` as 493,
+ * `1e3` as 1000, `yes` as the string "yes", …). Throws a GitOpsError at the node where kustomize fails to print
+ * (NaN or infinite floats, non-string keys in nested maps, duplicate keys, …).
+ *
+ * Integers beyond ±2^53 lose precision as JavaScript numbers; the printed text keeps every digit.
  */
 export function toPlain(n: YNode): unknown {
-  if (n.kind === 'scalar') {
-    switch (n.tag) {
-      case '!!null':
-        return null;
-      case '!!bool':
-        return /^true$/i.test(n.value);
-      case '!!int':
-      case '!!float': {
-        const v = Number(n.value.replace(/_/g, ''));
-        return Number.isFinite(v) ? v : n.value;
-      }
-      default:
-        return n.value;
+  return fromOutput(toOutput(n));
+}
+
+/** Converts an already-computed output value (see `toOutput`) to plain JSON. */
+export function fromOutput(v: OValue): unknown {
+  switch (v.k) {
+    case 'str':
+      return v.text;
+    case 'num':
+      return Number(v.text);
+    case 'bool':
+      return v.text === 'true';
+    case 'null':
+      return null;
+    case 'seq':
+      return v.items.map(fromOutput);
+    case 'map': {
+      const o: Record<string, unknown> = {};
+      for (const i of v2KeyOrder(v.keys)) o[v.keys[i]!] = fromOutput(v.values[i]!);
+      return o;
     }
   }
-  if (n.kind === 'seq') return n.items.map(toPlain);
-  const o: Record<string, unknown> = {};
-  for (const e of n.entries) o[e.key.value] = toPlain(e.value);
-  return o;
 }
