@@ -5,7 +5,7 @@
  * re-render parses only what changed; callers get fresh copies they may mutate.
  */
 import { GitOpsError } from '../errors/index.ts';
-import { parseYamlDocuments, type Loc, type MapNode, type YNode } from '../yaml/index.ts';
+import { readResources, type Loc, type MapNode, type YNode } from '../yaml/index.ts';
 import { Resource } from './resource.ts';
 import { clone, get, getString, isNull } from './tree.ts';
 
@@ -57,7 +57,8 @@ function validate(n: YNode, file: string, start: Loc): MapNode {
 /** Parses `text` into validated object trees, lists expanded. */
 export function parseObjects(text: string, file: string): MapNode[] {
   const queue: { node: YNode; start: Loc }[] = [];
-  for (const d of parseYamlDocuments(text, file)) {
+  // kustomize reads resource files with kio (document splitting, anchors and merge keys resolved), not as a stream.
+  for (const d of readResources(text, file)) {
     if (isNilOrEmpty(d.node)) continue;
     queue.push({ node: validate(d.node!, file, d.start), start: d.start });
   }

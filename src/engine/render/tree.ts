@@ -135,6 +135,8 @@ export function ensureMap(m: MapNode, key: string, rec: Recorder = OFF, change?:
 export function setScalarValue(n: ScalarNode, value: string, tag: string | undefined, rec: Recorder, change?: Change): void {
   n.value = value;
   n.tag = tag ?? (n.style === 'plain' ? resolvePlainTag(value) : '!!str');
+  // kyaml puts a new node in place (only the style carries over), so an explicit tag from the file is gone.
+  delete n.tagged;
   if (change) rec.note(n, change);
 }
 
@@ -145,33 +147,30 @@ export function morph(target: YNode, source: YNode): void {
   Object.assign(t, source);
 }
 
+/** A deep copy; every property of the node model is kept (flow style, explicit tags, provenance). */
 export function clone<T extends YNode>(n: T): T {
   switch (n.kind) {
     case 'scalar': {
-      const s: ScalarNode = { kind: 'scalar', value: n.value, tag: n.tag, style: n.style };
-      if (n.origin) s.origin = n.origin;
+      const s = { ...n };
       if (n.history) s.history = n.history.slice();
-      return s as T;
+      return s;
     }
     case 'map': {
-      const m: MapNode = { kind: 'map', entries: new Array(n.entries.length) };
+      const m = { ...n, entries: new Array(n.entries.length) };
       for (let i = 0; i < n.entries.length; i++) {
         const e = n.entries[i]!;
         m.entries[i] = { key: clone(e.key), value: clone(e.value) };
       }
-      if (n.tag) m.tag = n.tag;
-      if (n.origin) m.origin = n.origin;
       if (n.history) m.history = n.history.slice();
-      return m as T;
+      return m;
     }
     case 'seq': {
-      const s: SeqNode = { kind: 'seq', items: n.items.map(clone) };
-      if (n.tag) s.tag = n.tag;
-      if (n.origin) s.origin = n.origin;
+      const s = { ...n, items: n.items.map(clone) };
       if (n.history) s.history = n.history.slice();
-      return s as T;
+      return s;
     }
   }
+  return n;
 }
 
 /** A string → string map read the way kyaml reads labels and annotations (GetValue of each value). */

@@ -141,6 +141,7 @@ function setVarNode(n: YNode, v: VarValue, rec: Recorder, change: Change | undef
     n.tag = '!!str';
   }
   n.style = 'plain';
+  delete n.tagged;
   if (change && before !== n.value) rec.note(n, change);
 }
 
