@@ -524,7 +524,7 @@ function expandAliases(root: RawNode, file: string): YNode {
 
 function syntaxError(e: YamlSyntaxError, c: Composer): GitOpsError {
   let message = `invalid YAML: ${e.problem}`;
-  if (e.context && e.contextMark) {
+  if (e.context && e.contextMark && (e.contextMark.line !== e.mark.line || e.contextMark.col !== e.mark.col)) {
     const at = c.loc(e.contextMark);
     message += ` (${e.context} started at line ${at.line}, column ${at.column})`;
   }
@@ -544,6 +544,8 @@ function checkCharacters(text: string, file: string, lineDelta: number): void {
 /** Parses to raw trees that still hold aliases (for kustomize's own alias and merge-key expansion). */
 export function parseRawDocuments(text: string, file: string, opts: ParseOptions = {}): (Omit<RawDoc, 'start'> & { start: Loc })[] {
   const firstLine = opts.firstLine ?? 1;
+  // A byte order mark at the start belongs to the encoding, not to the first line (libyaml drops it there).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   checkCharacters(text, file, firstLine - 1);
   const c = new Composer(text, file, firstLine);
   try {

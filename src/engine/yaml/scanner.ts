@@ -46,16 +46,21 @@ export interface Mark {
   col: number;
 }
 
+/** Every token has every field, so that code reading tokens sees one object shape. */
+function tok(type: T, start: Mark, value = '', style: S = S.Plain, suffix = ''): Token {
+  return { type, start, value, suffix, style, major: 0, minor: 0 };
+}
+
 export interface Token {
   type: T;
   start: Mark;
   /** Scalar text, anchor/alias name, tag handle, or %TAG handle. */
-  value?: string;
+  value: string;
   /** Tag suffix, or %TAG prefix. */
-  suffix?: string;
-  style?: S;
-  major?: number;
-  minor?: number;
+  suffix: string;
+  style: S;
+  major: number;
+  minor: number;
 }
 
 /** A syntax error at a position (0-based line, 0-based column), with libyaml's wording. */
@@ -223,7 +228,7 @@ export class Scanner {
       if (this.streamEndFetched) {
         // Past the end every pending simple key is stale (libyaml reaches the same state by fetching again).
         for (const k of this.simpleKeys) k.possible = false;
-        if (this.head === this.tokens.length) this.tokens.push({ type: T.StreamEnd, start: this.mark() });
+        if (this.head === this.tokens.length) this.tokens.push(tok(T.StreamEnd, this.mark()));
         continue;
       }
       this.fetchNext();
@@ -237,7 +242,7 @@ export class Scanner {
       this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, mark: this.mark() });
       this.simpleKeyAllowed = true;
       const m = this.mark();
-      this.tokens.push({ type: T.StreamStart, start: m });
+      this.tokens.push(tok(T.StreamStart, m));
       return;
     }
     this.scanToNextToken();
@@ -338,7 +343,7 @@ export class Scanner {
       this.indents.push(this.indent);
       this.indent = column;
       if (this.indents.length > 10000) this.error('exceeded max depth of 10000', 'while increasing indent level');
-      const t: Token = { type, start: mark };
+      const t = tok(type, mark);
       if (tokenNumber === -1) this.insertToken(-1, t);
       else this.insertToken(tokenNumber - this.parsed, t);
     }
@@ -347,7 +352,7 @@ export class Scanner {
   private unrollIndent(column: number): void {
     if (this.flowLevel > 0) return;
     while (this.indent > column) {
-      this.tokens.push({ type: T.BlockEnd, start: this.mark() });
+      this.tokens.push(tok(T.BlockEnd, this.mark()));
       this.indent = this.indents.pop()!;
     }
   }
@@ -364,7 +369,7 @@ export class Scanner {
     this.simpleKeyAllowed = false;
     this.streamEndFetched = true;
     const m = this.mark();
-    this.tokens.push({ type: T.StreamEnd, start: m });
+    this.tokens.push(tok(T.StreamEnd, m));
   }
 
   private fetchDirective(): void {
@@ -382,7 +387,7 @@ export class Scanner {
     this.skip();
     this.skip();
     this.skip();
-    this.tokens.push({ type, start });
+    this.tokens.push(tok(type, start));
   }
 
   private fetchFlowCollectionStart(type: T): void {
@@ -391,7 +396,7 @@ export class Scanner {
     this.increaseFlowLevel();
     this.simpleKeyAllowed = true;
     this.skip();
-    this.tokens.push({ type, start });
+    this.tokens.push(tok(type, start));
   }
 
   private fetchFlowCollectionEnd(type: T): void {
@@ -400,7 +405,7 @@ export class Scanner {
     this.simpleKeyAllowed = false;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type, start });
+    this.tokens.push(tok(type, start));
   }
 
   private fetchFlowEntry(): void {
@@ -408,7 +413,7 @@ export class Scanner {
     this.simpleKeyAllowed = true;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.FlowEntry, start });
+    this.tokens.push(tok(T.FlowEntry, start));
   }
 
   private fetchBlockEntry(): void {
@@ -421,7 +426,7 @@ export class Scanner {
     this.simpleKeyAllowed = true;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.BlockEntry, start });
+    this.tokens.push(tok(T.BlockEntry, start));
   }
 
   private fetchKey(): void {
@@ -433,7 +438,7 @@ export class Scanner {
     this.simpleKeyAllowed = this.flowLevel === 0;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.Key, start });
+    this.tokens.push(tok(T.Key, start));
   }
 
   private fetchValue(): void {
@@ -443,7 +448,7 @@ export class Scanner {
       k.possible = false;
     }
     if (k.possible) {
-      this.insertToken(k.tokenNumber - this.parsed, { type: T.Key, start: k.mark });
+      this.insertToken(k.tokenNumber - this.parsed, tok(T.Key, k.mark));
       this.rollIndent(k.mark.col, k.tokenNumber, T.BlockMappingStart, k.mark);
       k.possible = false;
       this.simpleKeyAllowed = false;
@@ -456,7 +461,7 @@ export class Scanner {
     }
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.Value, start });
+    this.tokens.push(tok(T.Value, start));
   }
 
   private fetchAnchor(type: T): void {
@@ -532,7 +537,9 @@ export class Scanner {
       if (this.ch() !== 46) this.error("did not find expected digit or '.' character", 'while scanning a %YAML directive', start);
       this.skip();
       const minor = this.scanVersionNumber(start);
-      token = { type: T.VersionDirective, start, major, minor };
+      token = tok(T.VersionDirective, start);
+      token.major = major;
+      token.minor = minor;
     } else if (name === 'TAG') {
       while (isBlankC(this.ch())) this.skip();
       const handle = this.scanTagHandle(true, start);
@@ -540,7 +547,7 @@ export class Scanner {
       while (isBlankC(this.ch())) this.skip();
       const prefix = this.scanTagUri(true, '', start);
       if (!isBlankzC(this.ch())) this.error('did not find expected whitespace or line break', 'while scanning a %TAG directive', start);
-      token = { type: T.TagDirective, start, value: handle, suffix: prefix };
+      token = tok(T.TagDirective, start, handle, S.Plain, prefix);
     } else {
       this.error('found unknown directive name', 'while scanning a directive', start);
     }
@@ -573,7 +580,7 @@ export class Scanner {
     if (name === '' || !(isBlankzC(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
       this.error('did not find expected alphabetic or numeric character', type === T.Anchor ? 'while scanning an anchor' : 'while scanning an alias', start);
     }
-    return { type, start, value: name };
+    return tok(type, start, name);
   }
 
   private scanTag(start: Mark): Token {
@@ -601,7 +608,7 @@ export class Scanner {
       }
     }
     if (!isBlankzC(this.ch())) this.error('did not find expected whitespace or line break', 'while scanning a tag', start);
-    return { type: T.Tag, start, value: handle, suffix };
+    return tok(T.Tag, start, handle, S.Plain, suffix);
   }
 
   private scanTagHandle(directive: boolean, start: Mark): string {
@@ -734,7 +741,7 @@ export class Scanner {
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += trailingBreaks;
-    return { type: T.Scalar, start, value: out, style: literal ? S.Literal : S.Folded };
+    return tok(T.Scalar, start, out, literal ? S.Literal : S.Folded);
   }
 
   private scanFlowScalar(single: boolean, start: Mark): Token {
@@ -850,7 +857,7 @@ export class Scanner {
       }
     }
     this.skip();
-    return { type: T.Scalar, start, value: out, style: single ? S.Single : S.Double };
+    return tok(T.Scalar, start, out, single ? S.Single : S.Double);
   }
 
   private scanPlainScalar(start: Mark): Token {
@@ -910,6 +917,6 @@ export class Scanner {
       if (this.flowLevel === 0 && this.col < indent) break;
     }
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return { type: T.Scalar, start, value: out, style: S.Plain };
+    return tok(T.Scalar, start, out, S.Plain);
   }
 }
