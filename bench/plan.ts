@@ -3,7 +3,7 @@
  * and its ratio to JSON.stringify of the same inputs, measured in the same run (these machines are noisy).
  * Run: npx node --import tsx bench/plan.ts
  */
-import { planSync } from '../src/engine/plan/index.ts';
+import { planSync, planSyncWithDiff } from '../src/engine/plan/index.ts';
 import type { KubeObject } from '../src/engine/kube/index.ts';
 
 const N = 2000;
@@ -88,8 +88,12 @@ for (let i = 0; i < 3; i++) {
 // Interleaved, so both see the same machine load; the minimum is the least disturbed run.
 const planRuns: number[] = [];
 const refRuns: number[] = [];
+const planCpu: number[] = [];
 for (let r = 0; r < 21; r++) {
+  const c0 = process.cpuUsage();
   planRuns.push(time(() => planSync(input), 1));
+  const c1 = process.cpuUsage(c0);
+  planCpu.push((c1.user + c1.system) / 1000);
   refRuns.push(time(() => JSON.stringify({ desired, live }), 1));
 }
 const planMs = median(planRuns);
@@ -100,6 +104,16 @@ const p = planSync(input);
 const counts: Record<string, number> = {};
 for (const t of p.tasks) counts[t.action] = (counts[t.action] ?? 0) + 1;
 console.log(`plan: ${N} desired vs ${live.length} live objects → ${p.tasks.length} tasks in ${p.waves.length} waves ${JSON.stringify(counts)}`);
-console.log(`plan median ${planMs.toFixed(1)} ms, min ${planMin.toFixed(1)} ms (target < 100 ms)`);
+console.log(`plan median ${planMs.toFixed(1)} ms, min ${planMin.toFixed(1)} ms wall; median ${median(planCpu).toFixed(1)} ms CPU (target < 100 ms)`);
 console.log(`JSON.stringify(inputs) median ${refMs.toFixed(1)} ms, min ${refMin.toFixed(1)} ms`);
 console.log(`ratio plan / JSON.stringify: median ${(planMs / refMs).toFixed(2)}×, min ${(planMin / refMin).toFixed(2)}×`);
+
+// With the diff engine deciding "modified" (what the CLI runs): reported, no target.
+await planSyncWithDiff(input);
+const diffRuns: number[] = [];
+for (let r = 0; r < 5; r++) {
+  const t0 = performance.now();
+  await planSyncWithDiff(input);
+  diffRuns.push(performance.now() - t0);
+}
+console.log(`plan with the diff engine (1,800 pairs diffed): median ${median(diffRuns).toFixed(0)} ms, min ${Math.min(...diffRuns).toFixed(0)} ms`);

@@ -191,3 +191,15 @@ test('HLT-13 the Lua VM is loaded only when a script exists; many runs reuse one
   const o = obj('example.com/v1', 'Widget', { spec: { parts: ['a'] }, status: { phase: 'Ready' } });
   for (let i = 0; i < 300; i++) assert.equal(checker.health(o)?.status, 'Healthy');
 });
+
+test('HLT-13 a custom check on a Secret never carries its values out in the message (canary)', async () => {
+  const overrides = parseHealthOverrides({ 'resource.customizations.health.Secret': 'return {status = "Healthy", message = "pw=" .. obj.data.password .. " raw=" .. obj.stringData.token}' });
+  const checker = await HealthChecker.create(overrides);
+  const canary = 'canary-secret-value-42';
+  const secret = obj('v1', 'Secret', { data: { password: Buffer.from(canary).toString('base64') }, stringData: { token: 'canary-token-7' } });
+  const got = checker.health(secret)!;
+  assert.equal(got.status, 'Healthy');
+  assert.ok(!got.message.includes(canary) && !got.message.includes('canary-token-7'), got.message);
+  assert.ok(!got.message.includes(Buffer.from(canary).toString('base64')));
+  assert.match(got.message, /^pw=\*+ raw=\*+$/);
+});

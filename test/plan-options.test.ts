@@ -239,3 +239,34 @@ test('--json shape: tasks in execution order with exactly the documented fields'
   });
   assert.deepEqual(Object.keys(j.tasks[1]!), ['phase', 'wave', 'kindRank', 'group', 'kind', 'namespace', 'name', 'action', 'healthGated']);
 });
+
+test('TRK-3 one object under two API-group aliases: only the key matching a target is kept (no prune of the alias)', () => {
+  const ing = (av: string) => tracked(obj(av, 'Ingress', 'web'));
+  const a = ing('networking.k8s.io/v1');
+  const b = ing('extensions/v1beta1');
+  b.metadata.uid = a.metadata.uid;
+  b.metadata.annotations!['argocd.argoproj.io/tracking-id'] = `${APP}:extensions/Ingress:${NS}/web`;
+  const p = plan({ desired: [obj('networking.k8s.io/v1', 'Ingress', 'web')], live: [a, b], prune: true });
+  assert.deepEqual(lines(p), ['Sync/0 Ingress/web unchanged']);
+  assert.equal(p.tasks[0]!.group, 'networking.k8s.io');
+});
+
+test('the diff engine decides "modified" (planSyncWithDiff): quantities and defaults normalised as Argo CD does', async () => {
+  const { planSyncWithDiff } = await import('../src/engine/plan/index.ts');
+  const want = deploy('web');
+  const spec = want.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+  spec.template.spec.containers[0]!.resources = { requests: { cpu: '0.5', memory: '1Gi' } };
+  const liveCopy = tracked(want);
+  const liveSpec = liveCopy.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+  liveSpec.template.spec.containers[0]!.resources = { requests: { cpu: '500m', memory: '1Gi' } };
+  (liveCopy as Record<string, unknown>).status = { replicas: 1 };
+  const input = { app: { name: APP, destinationNamespace: NS }, desired: [want], live: [liveCopy] };
+  const withDiff = await planSyncWithDiff(input);
+  assert.equal(task(withDiff, 'web').action, 'unchanged', '0.5 and 500m are the same quantity');
+  assert.equal(withDiff.syncStatus, 'Synced');
+  const changed = structuredClone(liveCopy);
+  (changed.spec as { replicas: number }).replicas = 3;
+  const drift = await planSyncWithDiff({ ...input, live: [changed] });
+  assert.equal(task(drift, 'web').action, 'update');
+  assert.equal(drift.syncStatus, 'OutOfSync');
+});

@@ -3,6 +3,7 @@ import type { RenderTarget } from './engine/api.ts';
 import { FEATURES, MISSING_REASON } from './engine/features.ts';
 import { engine } from './engine-loader.ts';
 import { log } from './log.ts';
+import type { PlanPanels } from './plan-panel.ts';
 import type { RenderedViews } from './rendered-views.ts';
 import { describeTarget, renderedUri, type ViewSpec } from './render-uri.ts';
 import { settings } from './settings.ts';
@@ -10,6 +11,7 @@ import { resolveTarget, type TargetArg } from './targets.ts';
 
 export interface CommandDeps {
   views: RenderedViews;
+  plans: PlanPanels;
   stats: () => unknown;
 }
 
@@ -98,7 +100,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('gitopsSandbox.diffBase', (arg: TargetArg) => diff(deps, arg, 'base'));
   reg('gitopsSandbox.previewSync', async (arg: TargetArg) => {
     if (unavailable('plan', 'Preview sync')) return;
-    await resolveTarget(arg);
+    const target = await targetOrComplain(arg, 'preview its sync');
+    if (!target) return;
+    log.info(`command: preview sync of ${describeTarget(target)}`);
+    await withProgress(`Planning the sync of ${describeTarget(target)}`, (token) => deps.plans.show(target, token));
   });
   reg('gitopsSandbox.diffAllApps', () => {
     if (unavailable('apps', 'Diff all apps') || unavailable('diff', 'Diff all apps')) return;

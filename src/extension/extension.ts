@@ -5,6 +5,7 @@ import { registerCommands } from './commands.ts';
 import { Diagnostics } from './diagnostics.ts';
 import { FEATURES } from './engine/features.ts';
 import { LiveUpdates } from './live.ts';
+import { PlanPanels } from './plan-panel.ts';
 import { initLog, log } from './log.ts';
 import { RenderedViews } from './rendered-views.ts';
 import { SCHEME } from './render-uri.ts';
@@ -18,7 +19,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(initLog());
   const diagnostics = new Diagnostics();
   const views = new RenderedViews(diagnostics);
-  const live = new LiveUpdates(views, diagnostics);
+  const plans = new PlanPanels(context.extensionUri);
+  const live = new LiveUpdates(views, diagnostics, [() => plans.refreshAll()]);
   const lenses = new GitOpsCodeLens();
   const apps = new AppsTree();
   const yamlFiles: vscode.DocumentSelector = [
@@ -28,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     diagnostics,
     views,
+    plans,
     live,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, views),
     vscode.languages.registerCodeLensProvider(yamlFiles, lenses),
@@ -40,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const activationMs = performance.now() - t0;
   registerCommands(context, {
     views,
+    plans,
     stats: () => ({
       activationMs,
       features: FEATURES,

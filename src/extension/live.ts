@@ -33,6 +33,8 @@ export class LiveUpdates implements vscode.Disposable {
   constructor(
     private readonly views: RenderedViews,
     private readonly diagnostics: Diagnostics,
+    /** Other views that follow the typing (sync previews). */
+    private readonly followers: (() => Promise<void>[])[] = [],
   ) {
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -85,6 +87,7 @@ export class LiveUpdates implements vscode.Disposable {
     this.pending.clear();
     const work: Promise<unknown>[] = [];
     work.push(...this.views.refreshWorkingViews());
+    for (const f of this.followers) work.push(...f());
     if (settings.diagnostics() && FEATURES.render) work.push(this.checkOverlaysOf(docs));
     await Promise.allSettled(work);
     this.lastUpdate = { at: Date.now(), ms: performance.now() - t0 };

@@ -5,7 +5,7 @@
 //
 // Flags: --ui-only, --host-only, --keep (keep the scratch folder).
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { installExtension, prepareProfile, startCodeServer } from '../../scripts/code-server.mjs';
@@ -90,9 +90,18 @@ try {
   }
 
   const m = ui.metrics;
+  let hostMetrics = {};
+  try {
+    hostMetrics = JSON.parse(readFileSync(join(OUT, 'host-metrics.json'), 'utf8'));
+  } catch {
+    // the host suites did not run or did not get that far
+  }
   const metrics = {
     vsixBytes: vsix.bytes,
+    // VS Code's own figure (code loading + activate()), read from Developer: Show Running Extensions.
     activationMs: m.activationMsVsCode,
+    // The time spent inside activate() alone, measured by the extension.
+    activateCallMs: round(hostMetrics.activationMs),
     keystrokeToRenderMedianMs: round(median(m.keystrokeToRenderMs)),
     keystrokeToDiagnosticsMedianMs: round(median(m.keystrokeToDiagnosticsMs)),
     // The reference from the same keystrokes: the editor echoing the character, no extension involved.
@@ -117,7 +126,7 @@ try {
   for (const r of failed) console.log(`  FAILED: ${r.name}: ${r.detail}`);
   console.log(`extension-host tests: ${host.skipped ? 'not run' : host.code === 0 ? 'passed' : `failed (exit ${host.code})`}`);
   console.log(`.vsix size: ${(vsix.bytes / 1024).toFixed(1)} KiB`);
-  console.log(`activation (VS Code's Running Extensions): ${metrics.activationMs ?? 'n/a'} ms (target < 200)`);
+  console.log(`activation (VS Code's Running Extensions): ${metrics.activationMs ?? 'n/a'} ms (target < 200); inside activate(): ${metrics.activateCallMs ?? 'n/a'} ms`);
   console.log(`keystroke → rendered document, median: ${metrics.keystrokeToRenderMedianMs ?? 'n/a'} ms (target < 150)`);
   console.log(`keystroke → diagnostics, median: ${metrics.keystrokeToDiagnosticsMedianMs ?? 'n/a'} ms (target < 150)`);
   console.log(`reference, keystroke → character shown by the editor, median: ${metrics.keystrokeToEchoMedianMs ?? 'n/a'} ms`);

@@ -141,6 +141,15 @@ suite('GitOps Sandbox in the extension host', () => {
     assert.match(tab.label, /HEAD .*↔ working tree/);
   });
 
+  test('Preview sync opens the sync preview webview for the overlay', async () => {
+    const dir = join(root(), OVERLAY_DIR);
+    await vscode.commands.executeCommand('gitopsSandbox.previewSync', { target: { kind: 'overlay', dir } });
+    const tab = await waitFor('a sync preview tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('gitopsSandbox.plan')),
+    );
+    assert.equal(tab.label, `Sync preview: ${OVERLAY_DIR}`);
+  });
+
   test('the rendered view follows unsaved edits', async function () {
     const s = await stats();
     if (!s.features.render) this.skip();

@@ -1,6 +1,15 @@
 import type { Command } from '../io.ts';
+import { apps } from './apps.ts';
 import { demo } from './demo.ts';
+import { diff } from './diff.ts';
 import { plan } from './plan.ts';
+import { sandbox } from './sandbox.ts';
 
 /** Every subcommand of `gitops-sandbox`. Each lives in its own module; add one line here per command. */
-export const commands: Command[] = [demo, plan];
+export const commands: Command[] = [
+  demo,
+  diff,
+  plan,
+  sandbox,
+  apps,
+];

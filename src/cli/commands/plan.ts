@@ -7,7 +7,8 @@ import { basename, resolve } from 'node:path';
 import { GitOpsError } from '../../engine/errors/index.ts';
 import { findArgoCdConfigMap, HealthChecker, readArgoCdConfigMap, type ArgoCdConfigMap } from '../../engine/health/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
-import { planSync, planToJson, type Plan, type PlanTask, type TrackingMethod } from '../../engine/plan/index.ts';
+import { parseArgocdCm } from '../../engine/diff/index.ts';
+import { planSyncWithDiff, planToJson, type Plan, type PlanTask, type TrackingMethod } from '../../engine/plan/index.ts';
 import { findRepo, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
 import { parseYamlDocuments, toPlain } from '../../engine/yaml/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
@@ -201,7 +202,7 @@ export const plan: Command = {
     const health = await HealthChecker.create(cm?.overrides);
     const live = args.cluster ? await loadCluster(args.cluster, io.cwd) : undefined;
     const method = cm?.settings.trackingMethod as TrackingMethod | undefined;
-    const result = planSync({
+    const result = await planSyncWithDiff({
       app: { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions },
       desired,
       live,
@@ -209,7 +210,7 @@ export const plan: Command = {
       prune: args.prune,
       revision: args.revision ?? (await headRevision(abs)) ?? '',
       tracking: { method: method && ['annotation', 'label', 'annotation+label'].includes(method) ? method : undefined, labelKey: cm?.settings.instanceLabelKey, installationID: cm?.settings.installationID },
-    });
+    }, { diff: { system: parseArgocdCm(cm?.data, cm?.file) } });
     if (args.format === 'json') io.out(`${JSON.stringify(planToJson(result), null, 2)}\n`);
     else if (args.format === 'markdown') io.out(markdown(result, cm));
     else io.out(text(result, cm));

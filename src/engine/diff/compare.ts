@@ -7,7 +7,7 @@ import { identityOf, IgnoreNormalizer, managersFor } from './ignore.ts';
 import { normalizeManagedFields } from './managed-fields.ts';
 import { remarshal } from './remarshal.ts';
 import { normalizeObject, type NormalizeContext } from './normalize.ts';
-import { predictLive } from './three-way.ts';
+import { predictLive, predictLiveFallback } from './three-way.ts';
 import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -115,7 +115,7 @@ function dropLastApplied(obj: JsonMap): JsonMap {
   return obj;
 }
 
-async function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: DiffOptions, warnings: string[]): Promise<RawResult> {
+function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: DiffOptions, warnings: string[]): RawResult {
   const system = opts.system ?? defaultSystemSettings();
   let target = targetIn ? clone(targetIn) : null;
   let live = liveIn ? clone(liveIn) : null;
@@ -132,8 +132,8 @@ async function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opt
     warnings,
   };
   // 3. remarshal, 4. Normalize.
-  if (target) target = await normalizeObject(remarshal(target, gk(target).group, gk(target).kind), ctx);
-  if (live) live = await normalizeObject(remarshal(live, gk(live).group, gk(live).kind), ctx);
+  if (target) target = normalizeObject(remarshal(target, gk(target).group, gk(target).kind), ctx);
+  if (live) live = normalizeObject(remarshal(live, gk(live).group, gk(live).kind), ctx);
   // 6. create / delete.
   if (target && !live) return { modified: true, mode: 'create', normalizedLive: null, predictedLive: target };
   if (!target && live) return { modified: false, mode: 'delete', normalizedLive: live, predictedLive: null };
@@ -148,7 +148,7 @@ async function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opt
   // 5. three-way with last-applied, else two-way (orig = target).
   let orig = lastAppliedOf(live);
   let mode: DiffMode = 'three-way';
-  if (orig) orig = (await normalizeObject(orig, ctx)) ?? undefined;
+  if (orig) orig = normalizeObject(orig, ctx) ?? undefined;
   if (!orig) {
     orig = target;
     mode = 'two-way';
@@ -157,8 +157,14 @@ async function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opt
   try {
     predicted = predictLive(orig, target, live, group, kind);
   } catch {
-    predicted = predictLive(target, target, live, group, kind);
+    // A three-way patch that fails falls back to two-way (DIF-1 step 5); if the patch engine refuses the object
+    // altogether, the table-driven merge still gives the user a diff.
     mode = 'two-way';
+    try {
+      predicted = predictLive(target, target, live, group, kind);
+    } catch {
+      predicted = predictLiveFallback(target, target, live, group, kind);
+    }
   }
   return { modified: canonicalJson(predicted) !== canonicalJson(live), mode, normalizedLive: live, predictedLive: predicted };
 }
@@ -167,14 +173,14 @@ async function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opt
  * Diffs one desired object against its live copy (either may be null: create, prune). The returned objects and
  * text are safe to show: Secrets are masked and the shown diff is re-run on the masked pair, as Argo CD does.
  */
-export async function diffResource(target: JsonMap | null, live: JsonMap | null, opts: DiffOptions = {}): Promise<ResourceDiff> {
+export function diffResource(target: JsonMap | null, live: JsonMap | null, opts: DiffOptions = {}): ResourceDiff {
   const warnings: string[] = [];
-  const real = await computeDiff(target, live, opts, warnings);
+  const real = computeDiff(target, live, opts, warnings);
   let shown: RawResult = real;
   if (isSecret(target) || isSecret(live)) {
     const system = opts.system ?? defaultSystemSettings();
     const masked = maskSecretPair(target, live, system.sensitiveAnnotations);
-    shown = await computeDiff(masked.target, masked.live, opts, []);
+    shown = computeDiff(masked.target, masked.live, opts, []);
     // Whatever normalisation produced, only masked values can be in `shown`; mask again defensively.
     const again = maskSecretPair(shown.predictedLive, shown.normalizedLive, system.sensitiveAnnotations);
     shown = { ...shown, predictedLive: again.target, normalizedLive: again.live };
@@ -197,4 +203,12 @@ function describe(obj: JsonMap | null): string {
   if (!obj) return 'object';
   const id = identityOf(obj);
   return [id.group ? `${id.kind}.${id.group}` : id.kind, id.namespace, id.name].filter(Boolean).join('/');
+}
+
+/**
+ * Only the sync decision (DIF-10): whether a sync would change `live`. Cheaper than `diffResource` (no masking, no
+ * text); for the sync planner. A create (live null) is Modified, a prune (target null) is not.
+ */
+export function isModified(target: JsonMap | null, live: JsonMap | null, opts: DiffOptions = {}): boolean {
+  return computeDiff(target, live, opts, []).modified;
 }

@@ -65,7 +65,7 @@ export class IgnoreNormalizer {
   }
 
   /** Normalises `obj` in place (returns the possibly replaced document). Warnings never quote values. */
-  async normalize(obj: JsonMap, warnings: string[]): Promise<JsonMap> {
+  normalize(obj: JsonMap, warnings: string[]): JsonMap {
     const id = identityOf(obj);
     let doc = obj;
     for (const p of this.patches) {
@@ -79,7 +79,7 @@ export class IgnoreNormalizer {
         removeAtPointer(doc, tokens);
         continue;
       }
-      const r = await runJq(doc, `del(${p.jq})`, this.jqTimeoutMs);
+      const r = runJq(doc, `del(${p.jq})`, this.jqTimeoutMs);
       if (r.error !== undefined || !r.values) {
         // jq's messages quote the input; for a Secret that input is the plaintext.
         const why = r.timedOut ? `timed out after ${this.jqTimeoutMs} ms` : isSecret(doc) ? 'failed' : `failed: ${firstLine(r.error ?? '')}`;

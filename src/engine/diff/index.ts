@@ -3,7 +3,7 @@
  * cluster (normalised per DIF-1..DIF-10, paired by resource tracking TRK-1..TRK-4), with Secret values masked
  * (DIF-9) before anything leaves this folder.
  */
-export { diffResource, type DiffOptions, type DiffMode, type ResourceDiff } from './compare.ts';
+export { diffResource, isModified, type DiffOptions, type DiffMode, type ResourceDiff } from './compare.ts';
 export { diffRenders, type RevisionDiffOptions } from './revision.ts';
 export { diffAppLive, staticLiveSource, COMMON_KINDS, type LiveSource, type LiveApp, type LiveDiffOptions, type GroupKind } from './live.ts';
 export { reconcile, resourceStatus, appStatus, targetKey, isHook, type Pair, type SyncStatus, type CrdScope, type ReconcileInput } from './reconcile.ts';
@@ -42,3 +42,8 @@ export { unifiedDiff, toYaml } from './text.ts';
 export { changedPaths } from './paths.ts';
 export { stopJq } from './jq.ts';
 export { hasChanges, type AppDiff, type ObjectChange, type ChangeKind } from './types.ts';
+export { diffJson, diffText, diffMarkdown, MARKDOWN_LIMIT } from './report.ts';
+export { renderFolder, readDirectorySource, isKustomization, type FolderRenderer } from './targets.ts';
+export { diffFolderRevisions, type FolderRevisionInput } from './folder.ts';
+export { kubeContextLiveSource } from './kube-source.ts';
+export { sandboxLiveSource, sandboxStateLiveSource } from './sandbox-source.ts';

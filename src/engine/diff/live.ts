@@ -91,7 +91,7 @@ export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: L
   const statuses: { pair: (typeof pairs)[number]; status: SyncStatus | undefined }[] = [];
   const warnings: string[] = [...system.warnings];
   for (const pair of pairs) {
-    const d = await diffResource(pair.target as JsonMap | null, pair.live as JsonMap | null, {
+    const d = diffResource(pair.target as JsonMap | null, pair.live as JsonMap | null, {
       ignoreDifferences: app.ignoreDifferences,
       system,
       serverSideApply: ssa,

@@ -53,7 +53,7 @@ function subsetKey(s: unknown): string {
   return JSON.stringify(s);
 }
 
-export async function normalizeObject(obj: JsonMap | null, ctx: NormalizeContext): Promise<JsonMap | null> {
+export function normalizeObject(obj: JsonMap | null, ctx: NormalizeContext): JsonMap | null {
   if (!obj) return obj;
   if (isMap(obj.metadata)) delete obj.metadata.creationTimestamp;
   const id = identityOf(obj);
@@ -61,7 +61,7 @@ export async function normalizeObject(obj: JsonMap | null, ctx: NormalizeContext
   else if (id.group === 'rbac.authorization.k8s.io' && (id.kind === 'Role' || id.kind === 'ClusterRole')) normalizeRole(obj, ctx.system.ignoreAggregatedRoles);
   else if (id.group === '' && id.kind === 'Endpoints') normalizeEndpoints(obj);
   let out = obj;
-  if (!ctx.ignore.empty) out = await ctx.ignore.normalize(out, ctx.warnings);
+  if (!ctx.ignore.empty) out = ctx.ignore.normalize(out, ctx.warnings);
   const fields = [...(ctx.system.knownTypeFields.get(`${id.group}/${id.kind}`) ?? [])];
   if (id.group === 'argoproj.io' && id.kind === 'Rollout') fields.unshift(ROLLOUT_POD_SPEC);
   for (const f of fields) {

@@ -24,13 +24,13 @@ function setAt(doc: JsonMap, tokens: string[], value: unknown): void {
   } else if (isMap(cur)) cur[last] = clone(value);
 }
 
-export async function respectIgnoreDifferences(target: JsonMap, live: JsonMap | null, rules: IgnoreRule[], system: SystemSettings = defaultSystemSettings()): Promise<JsonMap> {
+export function respectIgnoreDifferences(target: JsonMap, live: JsonMap | null, rules: IgnoreRule[], system: SystemSettings = defaultSystemSettings()): JsonMap {
   if (!live) return clone(target);
   const overrides = new Map([...system.overrides].map(([k, v]) => [k, { ...v, jsonPointers: (v.jsonPointers ?? []).filter((p) => p !== '/status') }]));
   const normalizer = new IgnoreNormalizer(rules, overrides);
   if (normalizer.empty) return clone(target);
-  const normalizedLive = await normalizer.normalize(clone(live), []);
-  const normalizedTarget = await normalizer.normalize(clone(target), []);
+  const normalizedLive = normalizer.normalize(clone(live), []);
+  const normalizedTarget = normalizer.normalize(clone(target), []);
   const out = normalizedTarget;
   for (const p of changedPaths(normalizedLive, live)) {
     const tokens = parsePointer(p);

@@ -47,7 +47,8 @@ export class HealthChecker {
     const choice = chooseHealthScript(obj, this.overrides, gvk);
     if (choice?.source === 'override') {
       if (!this.vm) throw new Error('HealthChecker: the Lua VM is not loaded (use HealthChecker.create)');
-      return this.vm.runHealthScript(choice.script, obj, choice.useOpenLibs);
+      const result = this.vm.runHealthScript(choice.script, obj, choice.useOpenLibs);
+      return gvk.group === '' && gvk.kind === 'Secret' ? maskSecretValues(result, obj) : result;
     }
     if (choice?.source === 'builtin') return builtinLuaHealth(obj, gvk);
     // 3. gitops-engine's Go checks.
@@ -58,4 +59,29 @@ export class HealthChecker {
 /** One-off convenience: the health of an object under these overrides. */
 export async function resourceHealth(obj: KubeObject, overrides?: HealthOverrides): Promise<HealthStatus | undefined> {
   return (await HealthChecker.create(overrides)).health(obj);
+}
+
+/**
+ * A custom check on a Secret sees its values (as in Argo CD), but whatever it puts in the message must not carry
+ * them out of the engine: every data / stringData value, encoded or decoded, is masked.
+ */
+function maskSecretValues(h: HealthStatus, secret: KubeObject): HealthStatus {
+  if (!h.message) return h;
+  const values = new Set<string>();
+  for (const field of ['data', 'stringData'] as const) {
+    const m = secret[field];
+    if (!m || typeof m !== 'object') continue;
+    for (const v of Object.values(m as Record<string, unknown>)) {
+      if (typeof v !== 'string' || v === '') continue;
+      values.add(v);
+      if (field === 'data') {
+        const decoded = Buffer.from(v, 'base64').toString('utf8');
+        if (decoded) values.add(decoded);
+      }
+    }
+  }
+  let message = h.message;
+  // Longest first, so a value that contains another is masked whole.
+  for (const v of [...values].sort((a, b) => b.length - a.length)) message = message.split(v).join('********');
+  return { ...h, message };
 }

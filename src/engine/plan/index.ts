@@ -24,3 +24,4 @@ export { parseTrackingId, buildTrackingId, stampTracking, trackedAppName, tracki
 export { isModified } from './modified.ts';
 export { appOptions, type AppOptions } from './options.ts';
 export { planToJson, type PlanJson } from './json.ts';
+export { planSyncWithDiff, type PlanDiffOptions } from './with-diff.ts';

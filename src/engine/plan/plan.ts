@@ -51,15 +51,38 @@ function deleteWhen(policies: argocd.HookDeletePolicy[], generated: boolean): st
  * only the built-in checks run.
  */
 export function planSync(input: PlanInput): Plan {
+  return planPrepared(input, preparePairs(input));
+}
+
+/** Steps 1–2 of a plan, shared with the asynchronous diff pass: normalised targets, managed live set, pairs. */
+export interface PreparedPairs {
+  norm: ReturnType<typeof normalizeTargets>;
+  managed: ReturnType<typeof managedLiveObjects>;
+  rec: ReturnType<typeof reconcile>;
+  scopeOf: ReturnType<typeof scopeResolver>;
+  tracking: Tracking;
+}
+
+export function preparePairs(input: PlanInput): PreparedPairs {
+  const destNs = input.app.destinationNamespace ?? '';
+  const tracking = trackingFor(input.app, input.tracking);
+  const live = input.live ?? [];
+  const scopeOf = scopeResolver([...input.desired, ...live], input.isNamespaced);
+  const norm = normalizeTargets(input.desired, destNs, scopeOf, tracking);
+  const managed = managedLiveObjects(live, norm.targets, tracking);
+  const rec = reconcile(norm.targets, managed.byKey, destNs, scopeOf);
+  return { norm, managed, rec, scopeOf, tracking };
+}
+
+export function planPrepared(input: PlanInput, prepared: PreparedPairs): Plan {
   const { app } = input;
   const destNs = app.destinationNamespace ?? '';
   const opts = appOptions(app.syncOptions);
-  const tracking = trackingFor(app, input.tracking);
+  const { tracking, scopeOf, norm, managed, rec } = prepared;
   const checker = input.health ?? HealthChecker.builtin();
   const isModified = input.isModified ?? defaultIsModified;
   const haveCluster = input.live !== undefined;
   const live = input.live ?? [];
-  const scopeOf = scopeResolver([...input.desired, ...live], input.isNamespaced);
   const prune = input.prune ?? app.automated?.prune ?? false;
   const skipHooks = !!(input.selfHeal || input.applyStrategy || (input.resources && input.resources.length > 0));
   const startedAt = input.startedAt ?? new Date();
@@ -68,7 +91,6 @@ export function planSync(input: PlanInput): Plan {
   let failure: string | undefined;
 
   // 1. Targets as the controller normalises them.
-  const norm = normalizeTargets(input.desired, destNs, scopeOf, tracking);
   warnings.push(...norm.warnings);
   for (const o of input.desired) {
     const w = argocd.annotation(o, argocd.ANNOTATION_SYNC_WAVE);
@@ -82,14 +104,12 @@ export function planSync(input: PlanInput): Plan {
   }
 
   // 2. The managed live set and the pairing.
-  const managed = managedLiveObjects(live, norm.targets, tracking);
   for (const s of managed.shared) {
     const qualified = app.namespace ? `${app.namespace}/${app.name}` : app.name;
     const message = `${s.live.kind}/${s.live.metadata.name ?? ''} is part of applications ${qualified} and ${s.otherApp.replace(/_/g, '/')}`;
     warnings.push({ code: 'shared-resource', message, object: objectKey(s.live) });
     if (opts.failOnSharedResource && !failure) failure = `Shared resource found: ${message}`;
   }
-  const rec = reconcile(norm.targets, managed.byKey, destNs, scopeOf);
   for (const h of rec.ignoredHooks) {
     warnings.push({
       code: 'hook-ignored',
@@ -308,6 +328,7 @@ export function planSync(input: PlanInput): Plan {
     health: appHealth,
     multiStep,
     prune,
+    prunePropagationPolicy: opts.prunePropagationPolicy,
     skipHooks,
     appFinalizers,
     ...(failure ? { failure } : {}),
@@ -427,7 +448,6 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     phase: w.phase,
     wave,
     declaredWave,
-    ...(w.waveReason && (wave !== declaredWave || w.waveReason === 'prune-last') ? { waveReason: w.waveReason } : {}),
     kindRank: cached(w).rank,
     group: g.group,
     version: g.version,
@@ -435,15 +455,17 @@ function toTask(w: Work, c: TaskContext): PlanTask {
     namespace: w.displayNamespace,
     name: o.metadata.name ?? '',
     action,
-    ...(actionDetail ? { actionDetail } : {}),
-    ...(hook ? { hook } : {}),
     healthGated: false,
     options,
     method,
     skipDryRun: w.skipDryRun,
-    ...(w.target ? { target: w.target } : {}),
-    ...(w.live ? { live: w.live } : {}),
   };
+  // Optional fields only when set (the JSON and the tests read their absence).
+  if (w.waveReason && (wave !== declaredWave || w.waveReason === 'prune-last')) task.waveReason = w.waveReason;
+  if (actionDetail) task.actionDetail = actionDetail;
+  if (hook) task.hook = hook;
+  if (w.target) task.target = w.target;
+  if (w.live) task.live = w.live;
   if (w.live) {
     const h = c.healthOfLive.has(w.live) ? c.healthOfLive.get(w.live) : c.checker.health(w.live);
     if (h) task.health = h;

@@ -165,6 +165,19 @@ export function reconcile(targets: KubeObject[], managed: Map<string, KubeObject
 
 /** One object seen under several keys (API-group aliases): keep only the keys that match targets. */
 function dedupByUid(targets: KubeObject[], liveByKey: Map<string, KubeObject>): void {
+  // Almost always every uid is seen once: look for a repeat before building anything.
+  const seen = new Set<string>();
+  let repeated = false;
+  for (const o of liveByKey.values()) {
+    const uid = o.metadata?.uid;
+    if (!uid) continue;
+    if (seen.has(uid)) {
+      repeated = true;
+      break;
+    }
+    seen.add(uid);
+  }
+  if (!repeated) return;
   const targetKeys = new Set(targets.map(keyOf));
   const byUid = new Map<string, string[]>();
   for (const [k, o] of liveByKey) {

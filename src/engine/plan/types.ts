@@ -173,6 +173,8 @@ export interface Plan {
   /** The first and last task differ in phase or wave: every wave but a hook-less last one is health-gated (ORD-12). */
   multiStep: boolean;
   prune: boolean;
+  /** The propagation policy for prunes and hook deletions (OPT-9). */
+  prunePropagationPolicy: 'foreground' | 'background' | 'orphan';
   skipHooks: boolean;
   /** Finalizers Argo CD adds to the Application for PreDelete/PostDelete hooks (HOOK-9). */
   appFinalizers: string[];

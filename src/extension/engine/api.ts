@@ -7,11 +7,14 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isGitOpsError } from '../../engine/errors/index.ts';
 import { SourceError, defaultBaseBranch, findRepo, mergeBase, openView, resolveRevision } from '../../engine/source/index.ts';
 import { parseYamlDocuments } from '../../engine/yaml/index.ts';
+import type { KubeObject } from '../../engine/kube/index.ts';
+import { planSync } from '../../engine/plan/index.ts';
 import { FEATURES, MISSING_REASON, type Feature } from './features.ts';
 import { maskSecretPair, maskSecrets } from './mask.ts';
+import { planView, type PlanView, type SourceLink } from './plan-view.ts';
 
 export { FEATURES, MISSING_REASON, maskSecretPair, maskSecrets };
-export type { Feature };
+export type { Feature, PlanView, SourceLink };
 
 /** A problem to show in the editor, located in a file on disk. */
 export interface Problem {
@@ -104,15 +107,17 @@ export async function commitOf(anyPath: string, rev: string): Promise<string> {
   return resolveRevision(repo.dir, rev);
 }
 
-async function renderOverlayText(dir: string, _opts: RenderOptions): Promise<{ text: string; objects: number; root: string; label: string }> {
-  if (!FEATURES.render) throw new Unavailable('render');
-  throw new Unavailable('render');
-}
-
 interface RawRender {
   text: string;
   objects: number;
   label: string;
+  root: string;
+  /** The rendered objects and where each was written (absolute path, 1-based line). */
+  resources: { object: KubeObject; source?: SourceLink }[];
+}
+
+async function renderOverlayText(_dir: string, _opts: RenderOptions): Promise<RawRender> {
+  throw new Unavailable('render');
 }
 
 async function rawRender(target: RenderTarget, opts: RenderOptions): Promise<RawRender> {
@@ -209,4 +214,42 @@ export async function nearestKustomizationDir(file: string, stopAt: string, buff
     if (up === dir) return undefined;
     dir = up;
   }
+}
+
+function objectKeyString(o: { group: string; kind: string; namespace: string; name: string }): string {
+  return `${o.group}/${o.kind}/${o.namespace}/${o.name}`;
+}
+
+/**
+ * The sync preview of an overlay or app: rendered (working tree under the buffers), then planned as Argo CD would
+ * sync it into an empty cluster. Never throws: a failed render becomes the view's error, located.
+ */
+export async function planPreview(target: RenderTarget, opts: RenderOptions = {}): Promise<PlanView> {
+  const name = target.kind === 'overlay' ? target.dir.split('/').pop() || target.dir : target.name;
+  const title = `Sync preview: ${name}`;
+  const against = 'an empty cluster (no live state): every object is created';
+  const empty: PlanView = { title, app: name, against, syncStatus: 'OutOfSync', options: [], prune: false, phases: [], warnings: [], counts: {} };
+  if (!FEATURES.plan) return { ...empty, error: { message: MISSING_REASON.plan } };
+  let r: RawRender;
+  try {
+    r = await rawRender(target, opts);
+  } catch (err) {
+    const failed = await failure(err, target, opts, performance.now());
+    const p = failed.ok ? undefined : failed.problem;
+    return { ...empty, error: { message: p?.message ?? 'render failed', source: p?.file ? { file: p.file, line: p.line ?? 1 } : undefined } };
+  }
+  const sources = new Map<string, SourceLink>();
+  const desired: KubeObject[] = [];
+  for (const res of r.resources) {
+    desired.push(res.object);
+    const o = res.object;
+    const [group] = o.apiVersion?.includes('/') ? o.apiVersion.split('/') : [''];
+    if (res.source) sources.set(objectKeyString({ group: group!, kind: o.kind ?? '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' }), res.source);
+  }
+  const plan = planSync({ app: { name, destinationNamespace: '' }, desired });
+  return planView(plan, {
+    title,
+    against,
+    sourceOf: (k) => sources.get(objectKeyString(k)) ?? sources.get(objectKeyString({ ...k, namespace: '' })),
+  });
 }

@@ -10,7 +10,7 @@ export const FEATURES: Readonly<Record<Feature, boolean>> = {
   provenance: false,
   apps: false,
   diff: false,
-  plan: false,
+  plan: true,
 };
 
 export const MISSING_REASON: Record<Feature, string> = {

@@ -1,0 +1,206 @@
+/**
+ * `gitops-sandbox diff`: what a change does, offline. The render of the working tree against a git revision
+ * (HEAD, --rev, or the merge-base with --base), or against a live cluster (--cluster sandbox[:file], --context).
+ * Exit codes: 0 no difference, 1 differences, 2 an error. Secret values are masked before anything is printed.
+ */
+import { basename, resolve } from 'node:path';
+import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
+import type { KubeObject } from '../../engine/kube/index.ts';
+import {
+  diffAppLive,
+  diffFolderRevisions,
+  diffJson,
+  diffMarkdown,
+  diffText,
+  findArgocdCm,
+  hasChanges,
+  kubeContextLiveSource,
+  parseArgocdCm,
+  readDirectorySource,
+  renderFolder,
+  staticLiveSource,
+  sandboxStateLiveSource,
+  defaultSystemSettings,
+  type AppDiff,
+  type LiveSource,
+  type SystemSettings,
+} from '../../engine/diff/index.ts';
+import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, type FileView } from '../../engine/source/index.ts';
+import { UsageError, type CliIO, type Command } from '../io.ts';
+
+const USAGE = `Usage: gitops-sandbox diff <dir> | --app <name> | --all [--rev <rev> | --base [<branch>]]
+                           [--cluster sandbox[:<state-file>] | --context <name>] [--json | --markdown]
+
+Without --cluster/--context: the render of the working tree against a git revision (HEAD by default).
+  --rev <rev>        compare with this revision (branch, tag, commit, HEAD~2)
+  --base [<branch>]  compare with the merge-base of HEAD and <branch> (default: the remote's default branch)
+With --cluster/--context: the render (of the working tree, or of --rev) against live objects, as Argo CD compares.
+  --cluster sandbox[:<file>]  the sandbox state in <file> (an empty sandbox without one)
+  --context <name>            a kube context from your kubeconfig (read only)
+Output: text (default), --json, or --markdown (a PR comment, at most 65,000 characters).
+Exit code: 0 no difference, 1 differences, 2 an error.`;
+
+interface Args {
+  dir?: string;
+  app?: string;
+  all: boolean;
+  rev?: string;
+  base?: string | true;
+  cluster?: string;
+  context?: string;
+  format: 'text' | 'json' | 'markdown';
+}
+
+function parseArgs(args: string[]): Args {
+  const out: Args = { all: false, format: 'text' };
+  const value = (i: number, flag: string): string => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const take = () => (inline !== undefined ? inline : value(i++, flag));
+    switch (flag) {
+      case '--app': out.app = take(); break;
+      case '--all': out.all = true; break;
+      case '--rev': out.rev = take(); break;
+      case '--base':
+        if (inline !== undefined) out.base = inline;
+        else if (args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) out.base = args[++i]!;
+        else out.base = true;
+        break;
+      case '--cluster': out.cluster = take(); break;
+      case '--context': out.context = take(); break;
+      case '--json': out.format = 'json'; break;
+      case '--markdown': out.format = 'markdown'; break;
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        if (out.dir !== undefined) throw new UsageError('expected one directory');
+        out.dir = a;
+    }
+  }
+  const targets = [out.dir !== undefined, out.app !== undefined, out.all].filter(Boolean).length;
+  if (targets === 0) throw new UsageError('expected a directory, --app <name> or --all');
+  if (targets > 1) throw new UsageError('give one of a directory, --app or --all');
+  if (out.rev !== undefined && out.base !== undefined) throw new UsageError('give --rev or --base, not both');
+  if (out.cluster !== undefined && out.context !== undefined) throw new UsageError('give --cluster or --context, not both');
+  if (out.cluster !== undefined && out.cluster !== 'sandbox' && !out.cluster.startsWith('sandbox:')) {
+    throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${out.cluster}`);
+  }
+  return out;
+}
+
+/** An app to diff: a name and the folder its desired state renders from (live diffs also need a destination). */
+interface AppTarget {
+  name: string;
+  dir: string;
+  destNamespace: string;
+  appNamespace?: string;
+  ignoreDifferences?: import('../../engine/diff/index.ts').IgnoreRule[];
+  syncOptions?: string[];
+}
+
+/**
+ * The apps `--app`/`--all` name. Finding Argo CD Applications and Flux Kustomizations is the apps engine's job
+ * (issue 5); until it is on main these flags say so.
+ */
+async function resolveApps(_view: FileView, args: Args): Promise<AppTarget[]> {
+  throw new GitOpsError(`${args.all ? '--all' : `--app ${args.app}`}: not yet — finding Applications in the repo (issue 5) has not landed; give the app's source folder instead`, undefined, 'not-yet');
+}
+
+async function systemSettings(view: FileView): Promise<SystemSettings> {
+  // argocd-cm is looked for where deploy repos keep it: the repo root and an argocd/ folder.
+  for (const dir of ['', 'argocd', 'argo-cd', 'bootstrap']) {
+    if ((await view.stat(dir || '')) !== 'dir') continue;
+    let objects: KubeObject[] = [];
+    try {
+      objects = await readDirectorySource(view, dir);
+    } catch {
+      continue;
+    }
+    const cm = findArgocdCm(objects);
+    if (cm) return parseArgocdCm(cm.data as Record<string, unknown> | undefined, `${dir ? dir + '/' : ''}argocd-cm`);
+  }
+  return defaultSystemSettings();
+}
+
+async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
+  if (spec === 'sandbox') return staticLiveSource([], 'empty sandbox');
+  const file = spec.slice('sandbox:'.length);
+  return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
+}
+
+async function run(args: Args, io: CliIO): Promise<AppDiff[]> {
+  const path = resolve(io.cwd, args.dir ?? '.');
+  const repo = await findRepo(path);
+  const { view: worktree, rel } = await openView(path);
+  const live = args.cluster !== undefined || args.context !== undefined;
+  let before: FileView | undefined;
+  let desiredView: FileView = worktree;
+  if (!live || args.rev !== undefined) {
+    if (!repo) throw new GitOpsError(`${args.dir ?? '.'} is not in a git repository: nothing to compare with`, { file: args.dir ?? '.' }, 'no-repo');
+    let rev = args.rev ?? 'HEAD';
+    if (args.base !== undefined) {
+      const branch = args.base === true ? await defaultBaseBranch(repo.dir) : args.base;
+      if (!branch) throw new GitOpsError('--base: no default branch found (no origin/HEAD, main or master); name one', undefined, 'no-base');
+      rev = await mergeBase(repo.dir, 'HEAD', branch);
+    }
+    const revView = await GitRevisionView.open(repo.dir, rev);
+    if (live) desiredView = revView;
+    else before = revView;
+  }
+  const apps: AppTarget[] = args.dir !== undefined
+    ? [{ name: basename(path) || 'root', dir: rel, destNamespace: 'default' }]
+    : await resolveApps(worktree, args);
+  const system = await systemSettings(worktree);
+  const results: AppDiff[] = [];
+  if (!live) {
+    for (const app of apps) {
+      const objects = await diffFolderRevisions({ before: before!, after: worktree, dir: app.dir, options: { sensitiveAnnotations: system.sensitiveAnnotations, includeUnchanged: true } });
+      results.push({ name: app.name, path: app.dir || '.', objects, warnings: [] });
+    }
+    return results;
+  }
+  const source = args.context !== undefined ? await kubeContextLiveSource(args.context) : await sandboxSource(args.cluster!, io.cwd);
+  for (const app of apps) {
+    const targets = (await renderFolder(desiredView, app.dir)) ?? [];
+    const r = await diffAppLive(app, targets, source, { system });
+    results.push({ ...r, path: app.dir || '.' });
+  }
+  return results;
+}
+
+export const diff: Command = {
+  name: 'diff',
+  summary: 'what a change does: the render against a git revision or a live cluster, as Argo CD compares, Secrets masked',
+  usage: USAGE,
+  async run(argv, io) {
+    let args: Args;
+    try {
+      args = parseArgs(argv);
+    } catch (e) {
+      io.err(`gitops-sandbox diff: ${(e as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    let results: AppDiff[];
+    try {
+      results = await run(args, io);
+    } catch (e) {
+      // Exit 2 for every failure (1 means "differences"); located errors keep their file:line:column.
+      if (isGitOpsError(e)) io.err(`${e.toString()}\n`);
+      else if ((e as Error)?.name === 'SourceError') io.err(`${(e as Error).message}\n`);
+      else {
+        io.err(`gitops-sandbox diff: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+        if (process.env.GITOPS_SANDBOX_DEBUG) io.err(`${(e as Error)?.stack ?? ''}\n`);
+      }
+      return 2;
+    }
+    if (args.format === 'json') io.out(JSON.stringify(diffJson(results), null, 2) + '\n');
+    else if (args.format === 'markdown') io.out(diffMarkdown(results));
+    else io.out(diffText(results, { color: io.isTTY }));
+    return results.some(hasChanges) ? 1 : 0;
+  },
+};

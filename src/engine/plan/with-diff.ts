@@ -1,0 +1,29 @@
+/**
+ * The plan with Argo CD's own comparison deciding "modified" (the diff engine's normalised pipeline, DIF-1..10):
+ * what sync status, `update` vs `unchanged` and ApplyOutOfSyncOnly use. The diff is asynchronous, so the pairs are
+ * made first, diffed, and the plan is then built on the answers.
+ */
+import { diffResource, type DiffOptions } from '../diff/index.ts';
+import type { KubeObject } from '../kube/index.ts';
+import { isModified as approximate } from './modified.ts';
+import { planPrepared, preparePairs } from './plan.ts';
+import type { Plan, PlanInput } from './types.ts';
+
+export interface PlanDiffOptions {
+  /** The Application's spec.ignoreDifferences and the argocd-cm system settings (see the diff engine). */
+  diff?: Omit<DiffOptions, 'serverSideApply' | 'label'>;
+}
+
+export async function planSyncWithDiff(input: PlanInput, opts: PlanDiffOptions = {}): Promise<Plan> {
+  const prepared = preparePairs(input);
+  const serverSideApply = (input.app.syncOptions ?? []).includes('ServerSideApply=true');
+  const modified = new Map<KubeObject, boolean>();
+  const pairs = prepared.rec.pairs.filter((p) => p.target && p.live);
+  // In batches: the diff may run jq in a worker, and thousands of pending promises help nobody.
+  for (let i = 0; i < pairs.length; i += 64) {
+    const batch = pairs.slice(i, i + 64);
+    const results = await Promise.all(batch.map((p) => diffResource(p.target!, p.live!, { ...opts.diff, serverSideApply })));
+    batch.forEach((p, j) => modified.set(p.live!, results[j]!.modified));
+  }
+  return planPrepared({ ...input, isModified: (t, l) => modified.get(l) ?? approximate(t, l) }, prepared);
+}
