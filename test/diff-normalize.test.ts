@@ -97,19 +97,25 @@ test('DIF-2 three-way: a field removed from git shows when it is in last-applied
   assert.match(d.diff, /^-    team: a$/m);
 });
 
-test('DIF-2 strategic merge pairs containers and ports by key; custom resources replace lists whole', async () => {
+test('DIF-2 strategic merge pairs containers and ports by key; custom resources merge against live reduced to git keys', async () => {
   const t = deploy({}, { ports: [{ containerPort: 80 }] });
   const l = withLive(t, (o) => {
     o.spec.template.spec.containers[0].ports[0].protocol = 'TCP';
   });
   assert.equal((await diffResource(t, l)).modified, false);
-  const cr = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'prod' }, spec: { items: [{ name: 'a' }] } };
-  const crLive = withLive(cr as KubeObject, (o) => {
-    o.spec.items[0].defaulted = true;
+  const reordered = withLive(deploy({}, {}), (o) => {
+    o.spec.template.spec.containers.push({ name: 'sidecar', image: 'envoy' });
   });
-  const d = await diffResource(cr as KubeObject, crLive);
-  assert.equal(d.modified, true);
-  assert.deepEqual(d.fields, ['/spec/items/0/defaulted']);
+  const two = deploy();
+  (two.spec as any).template.spec.containers = [{ name: 'sidecar', image: 'envoy' }, { name: 'app', image: 'nginx:1.27' }];
+  assert.equal((await diffResource(two, reordered)).modified, true, 'the target order wins ($setElementOrder)');
+  const cr = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'prod' }, spec: { items: [{ name: 'a' }] } } as KubeObject;
+  const defaulted = withLive(cr, (o) => (o.spec.items[0].defaulted = true));
+  assert.equal((await diffResource(cr, defaulted)).modified, false, 'live-only keys inside list items are reduced away');
+  const extra = withLive(cr, (o) => o.spec.items.push({ name: 'b' }));
+  const d = await diffResource(cr, extra);
+  assert.equal(d.modified, true, 'live items past the end of the git list show');
+  assert.deepEqual(d.fields, ['/spec/items/1']);
 });
 
 test('DIF-3 server-side apply diff removes fields argocd-controller applied before and git dropped', async () => {

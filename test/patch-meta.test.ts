@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { knownKinds, openApiDefinitions, patchMetaFor, ssaListTypeAt, typeMeta } from '../src/engine/kube/patch-meta.ts';
-import { BUILTIN_KINDS } from '../src/engine/kube/index.ts';
+import { BUILTIN_KINDS, knownKinds, openApiDefinitions, patchMetaFor, ssaListTypeAt, ssaListTypeInSchema, typeMeta } from '../src/engine/kube/index.ts';
 
 test('every built-in kind the sandbox serves has merge metadata', () => {
   const known = new Set(knownKinds('1.32').map((k) => `${k.apiVersion}|${k.kind}`));
@@ -46,4 +45,26 @@ test('the OpenAPI form carries the extensions and GVKs', () => {
   assert.equal(podSpec.properties.containers!['x-kubernetes-patch-merge-key'], 'name');
   assert.equal(podSpec.properties.containers!['x-kubernetes-list-type'], 'map');
   assert.deepEqual((defs.Deployment as Record<string, unknown>)['x-kubernetes-group-version-kind'], [{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
+});
+
+test('server-side apply list types inside a CRD schema', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: {
+          routes: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { type: 'object', properties: { hosts: { type: 'array', 'x-kubernetes-list-type': 'set', items: { type: 'string' } } } } },
+          tags: { type: 'array', items: { type: 'string' } },
+          selector: { type: 'object', 'x-kubernetes-map-type': 'atomic', additionalProperties: { type: 'string' } },
+        },
+      },
+    },
+  };
+  assert.deepEqual(ssaListTypeInSchema(schema, ['spec', 'routes']), { shape: 'list', listType: 'map', keys: ['name'] });
+  assert.deepEqual(ssaListTypeInSchema(schema, ['spec', 'routes', 'hosts']), { shape: 'list', listType: 'set', keys: undefined });
+  assert.deepEqual(ssaListTypeInSchema(schema, ['spec', 'tags']), { shape: 'list', listType: 'atomic', keys: undefined });
+  assert.deepEqual(ssaListTypeInSchema(schema, ['spec', 'selector']), { shape: 'map', mapType: 'atomic' });
+  const v3 = openApiDefinitions('1.32', '#/components/schemas/');
+  assert.equal(((v3.PodSpec as { properties: Record<string, { items: { $ref: string } }> }).properties.containers!.items.$ref), '#/components/schemas/Container');
 });

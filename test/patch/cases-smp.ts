@@ -368,6 +368,40 @@ spec:
     $patch: delete
 ` }],
   },
+  'multi-key lists: a port without protocol matches the one with it, a UDP port stays apart': {
+    resources: `apiVersion: v1
+kind: Service
+metadata:
+  name: svc
+spec:
+  ports:
+  - {name: dns, port: 53, protocol: UDP}
+  - {name: web, port: 80}
+  - {name: tls, port: 443, protocol: TCP}
+`,
+    patches: [{ smp: `apiVersion: v1
+kind: Service
+metadata:
+  name: svc
+spec:
+  ports:
+  - {port: 53, protocol: TCP, name: dns-tcp}
+  - {port: 80, protocol: TCP, targetPort: 8080}
+  - {port: 443, name: https}
+` }],
+  },
+  'deleting an element that is not there, and a patch element carrying only its key': {
+    resources: podSpec(containers),
+    patches: [{ smp: patchPod(`      containers:
+      - name: ghost
+        $patch: delete
+      - name: sidecar
+`) }],
+  },
+  'allowKindChange lets a targeted patch change the kind': {
+    resources: deploy('  replicas: 1\n'),
+    patches: [{ smp: `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n`, target: { kind: 'Deployment' }, options: { allowKindChange: true } }],
+  },
   'labels and annotations merge; a targeted patch cannot change the namespace': {
     resources: deploy('  replicas: 1\n', '  namespace: prod\n  labels: {a: "1"}\n'),
     patches: [{ smp: `apiVersion: apps/v1

@@ -3,7 +3,6 @@
  * (HEAD, --rev, or the merge-base with --base), or against a live cluster (--cluster sandbox[:file], --context).
  * Exit codes: 0 no difference, 1 differences, 2 an error. Secret values are masked before anything is printed.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
@@ -20,6 +19,7 @@ import {
   readDirectorySource,
   renderFolder,
   staticLiveSource,
+  sandboxStateLiveSource,
   defaultSystemSettings,
   type AppDiff,
   type LiveSource,
@@ -130,21 +130,7 @@ async function systemSettings(view: FileView): Promise<SystemSettings> {
 async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
   if (spec === 'sandbox') return staticLiveSource([], 'empty sandbox');
   const file = spec.slice('sandbox:'.length);
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch {
-    return staticLiveSource([], `sandbox ${file} (new)`);
-  }
-  let state: unknown;
-  try {
-    state = JSON.parse(text);
-  } catch {
-    throw new GitOpsError('not a sandbox state file (it is not JSON)', { file, line: 1, column: 1 }, 'sandbox-state');
-  }
-  const objects = (state as { objects?: unknown }).objects;
-  if (!Array.isArray(objects)) throw new GitOpsError('not a sandbox state file (no "objects" list)', { file, line: 1, column: 1 }, 'sandbox-state');
-  return staticLiveSource(objects as KubeObject[], `sandbox ${file}`);
+  return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
 }
 
 async function run(args: Args, io: CliIO): Promise<AppDiff[]> {

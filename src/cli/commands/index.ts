@@ -1,4 +1,5 @@
 import type { Command } from '../io.ts';
+import { apps } from './apps.ts';
 import { demo } from './demo.ts';
 import { diff } from './diff.ts';
 import { plan } from './plan.ts';
@@ -10,4 +11,5 @@ export const commands: Command[] = [
   diff,
   plan,
   sandbox,
+  apps,
 ];

@@ -7,7 +7,7 @@ import { identityOf, IgnoreNormalizer, managersFor } from './ignore.ts';
 import { normalizeManagedFields } from './managed-fields.ts';
 import { remarshal } from './remarshal.ts';
 import { normalizeObject, type NormalizeContext } from './normalize.ts';
-import { predictLive } from './three-way.ts';
+import { predictLive, predictLiveFallback } from './three-way.ts';
 import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -157,8 +157,14 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   try {
     predicted = predictLive(orig, target, live, group, kind);
   } catch {
-    predicted = predictLive(target, target, live, group, kind);
+    // A three-way patch that fails falls back to two-way (DIF-1 step 5); if the patch engine refuses the object
+    // altogether, the table-driven merge still gives the user a diff.
     mode = 'two-way';
+    try {
+      predicted = predictLive(target, target, live, group, kind);
+    } catch {
+      predicted = predictLiveFallback(target, target, live, group, kind);
+    }
   }
   return { modified: canonicalJson(predicted) !== canonicalJson(live), mode, normalizedLive: live, predictedLive: predicted };
 }

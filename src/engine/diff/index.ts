@@ -46,3 +46,4 @@ export { diffJson, diffText, diffMarkdown, MARKDOWN_LIMIT } from './report.ts';
 export { renderFolder, readDirectorySource, isKustomization, type FolderRenderer } from './targets.ts';
 export { diffFolderRevisions, type FolderRevisionInput } from './folder.ts';
 export { kubeContextLiveSource } from './kube-source.ts';
+export { sandboxLiveSource, sandboxStateLiveSource } from './sandbox-source.ts';

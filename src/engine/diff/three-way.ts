@@ -1,13 +1,20 @@
 /**
- * DIF-2: predicted live = live with the three-way patch (orig → target, against live) applied. For built-in kinds
- * lists with a patch merge key are merged element by element (strategic merge); other lists, and every list of a
- * custom resource (JSON merge patch), are replaced whole when they differ.
+ * DIF-2: predicted live = live with the three-way patch (orig → target, against live) applied: apimachinery's
+ * strategic three-way merge patch for built-in kinds (src/engine/patch, with each type's merge keys and
+ * directives), JSON merge three-way for others, computed against live reduced to the keys orig has.
  *
- * This is the one place that knows patch semantics. It uses a small table of the merge keys that matter for
- * workloads and services; when the shared strategic-merge implementation (src/engine/patch) lands, `predictLive`
- * switches to it without its callers noticing.
+ * A small table-driven merge (merge keys of the lists that matter for workloads and services) stays as the
+ * fallback for objects the patch engine refuses (Argo CD falls back to a two-way diff there; a malformed object
+ * would otherwise lose its diff altogether).
  */
 import { builtinKind } from '../kube/index.ts';
+import {
+  applyMergePatch,
+  createThreeWayMergePatch,
+  createThreeWayMergePatchJson,
+  hasStrategicMergeMetadata,
+  strategicMergePatch,
+} from '../patch/index.ts';
 import { clone, deepEqual, isMap, type JsonMap } from './json.ts';
 
 type Path = string[];
@@ -123,16 +130,18 @@ function mergeList(orig: unknown[] | undefined, target: unknown[], live: unknown
   return out;
 }
 
-/** `jsonutil.RemoveListFields`/`RemoveMapFields`: keeps only what `config` also has, recursively. */
+/**
+ * `jsonutil.RemoveMapFields`/`RemoveListFields`: live reduced to the keys `config` has, recursively; list items are
+ * reduced index by index and live items past the end of config's list stay whole (so they show as a difference).
+ */
 export function removeFieldsNotIn(config: unknown, live: unknown): unknown {
   if (isMap(config) && isMap(live)) {
     const out: JsonMap = {};
-    for (const [k, cv] of Object.entries(config)) if (k in live) out[k] = removeFieldsNotIn(cv, live[k]);
+    for (const [k, cv] of Object.entries(config)) if (k in live) out[k] = live[k] === null ? null : removeFieldsNotIn(cv, live[k]);
     return out;
   }
   if (Array.isArray(config) && Array.isArray(live)) {
-    if (config.length !== live.length) return live;
-    return live.map((l, i) => removeFieldsNotIn(config[i], l));
+    return live.map((l, i) => (i < config.length && l !== null ? removeFieldsNotIn(config[i], l) : l));
   }
   return live;
 }
@@ -143,6 +152,33 @@ export function removeFieldsNotIn(config: unknown, live: unknown): unknown {
  * server-defaulted fields.
  */
 export function predictLive(orig: JsonMap, target: JsonMap, live: JsonMap, group: string, kind: string): JsonMap {
+  const o = stripNamespaceAnnotations(orig);
+  const t = stripNamespaceAnnotations(target);
+  const apiVersion = typeof target.apiVersion === 'string' ? target.apiVersion : '';
+  const ref = { apiVersion, kind };
+  if (hasStrategicMergeMetadata(ref)) {
+    let forPatch = live;
+    if (group === 'apps' && kind === 'StatefulSet') {
+      const ot = isMap(o.spec) ? o.spec.volumeClaimTemplates : undefined;
+      const lt = isMap(live.spec) ? live.spec.volumeClaimTemplates : undefined;
+      if (Array.isArray(ot) && Array.isArray(lt)) {
+        forPatch = clone(live);
+        (forPatch.spec as JsonMap).volumeClaimTemplates = removeFieldsNotIn(ot, lt);
+      }
+    }
+    const { patch } = createThreeWayMergePatch(o, t, forPatch, ref);
+    return strategicMergePatch(live, patch, ref) as JsonMap;
+  }
+  if (!builtinKind(group, kind)) {
+    const reduced = removeFieldsNotIn(o, live);
+    const patch = createThreeWayMergePatchJson(o, t, reduced);
+    return applyMergePatch(live, patch) as JsonMap;
+  }
+  return predictLiveFallback(o, t, live, group, kind);
+}
+
+/** The table-driven merge, for what the patch engine refuses. */
+export function predictLiveFallback(orig: JsonMap, target: JsonMap, live: JsonMap, group: string, kind: string): JsonMap {
   const o = stripNamespaceAnnotations(orig);
   const t = stripNamespaceAnnotations(target);
   const strategic = builtinKind(group, kind) !== undefined;

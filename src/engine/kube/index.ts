@@ -7,3 +7,19 @@ export { parseApiVersion, formatApiVersion, gvkOf, objectKey, keyString, describ
 export { BUILTIN_KINDS, builtinKind, builtinKindsNamed, isNamespaced, type BuiltinKind } from './builtin-kinds.ts';
 export * as argocd from './argocd.ts';
 export type { HookType, SyncPhase, HookDeletePolicy } from './argocd.ts';
+export {
+  patchMetaFor,
+  patchMetaOfType,
+  ssaListTypeAt,
+  ssaListTypeInSchema,
+  openApiDefinitions,
+  knownKinds,
+  rootTypeOf,
+  typeMeta,
+  PatchMetaNode,
+  type FieldMeta,
+  type ListType,
+  type MapType,
+  type SchemaView,
+  type PatchTypeMeta,
+} from './patch-meta.ts';

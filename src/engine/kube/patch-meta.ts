@@ -30,7 +30,7 @@ export interface FieldMeta {
   mapType?: MapType;
 }
 
-export interface TypeMeta {
+export interface PatchTypeMeta {
   name: string;
   fields: Map<string, FieldMeta>;
   /** structType=atomic: the whole struct is one value for server-side apply. */
@@ -93,10 +93,10 @@ function applyToken(meta: FieldMeta, t: string, owner: string, name: string): vo
   throw new Error(`patch-meta table: bad token '${t}' in ${owner}.${name}`);
 }
 
-function buildView(view: SchemaView): Map<string, TypeMeta> {
-  const types = new Map<string, TypeMeta>();
+function buildView(view: SchemaView): Map<string, PatchTypeMeta> {
+  const types = new Map<string, PatchTypeMeta>();
   for (const [typeName, fields] of Object.entries(PATCH_TYPES)) {
-    const t: TypeMeta = { name: typeName, fields: new Map(), atomic: fields['@'] === 'atomic' };
+    const t: PatchTypeMeta = { name: typeName, fields: new Map(), atomic: fields['@'] === 'atomic' };
     for (const [fieldName, spec] of Object.entries(fields)) {
       if (fieldName === '@') continue;
       const p = parseField(typeName, fieldName, spec);
@@ -115,8 +115,8 @@ function buildView(view: SchemaView): Map<string, TypeMeta> {
   return types;
 }
 
-const views = new Map<SchemaView, Map<string, TypeMeta>>();
-function typesOf(view: SchemaView): Map<string, TypeMeta> {
+const views = new Map<SchemaView, Map<string, PatchTypeMeta>>();
+function typesOf(view: SchemaView): Map<string, PatchTypeMeta> {
   let v = views.get(view);
   if (!v) {
     v = buildView(view);
@@ -141,7 +141,7 @@ export function knownKinds(view: SchemaView = '1.32'): { apiVersion: string; kin
 }
 
 /** A Go type's merge metadata. */
-export function typeMeta(name: string, view: SchemaView = '1.32'): TypeMeta | undefined {
+export function typeMeta(name: string, view: SchemaView = '1.32'): PatchTypeMeta | undefined {
   return typesOf(view).get(name);
 }
 
@@ -232,11 +232,11 @@ export function ssaListTypeAt(
 }
 
 /**
- * The metadata as OpenAPI v2 definitions (`#/definitions/<Type>`), with x-kubernetes-group-version-kind on the
+ * The metadata as OpenAPI definitions (`#/definitions/<Type>` for v2; pass `#/components/schemas/` for v3), with x-kubernetes-group-version-kind on the
  * root types: enough for a client that needs patch and list metadata (kubectl's apply and diff). Scalar fields are
  * not described, so the document is partial: properties not listed are free-form.
  */
-export function openApiDefinitions(view: SchemaView = '1.32'): Record<string, Record<string, unknown>> {
+export function openApiDefinitions(view: SchemaView = '1.32', refPrefix = '#/definitions/'): Record<string, Record<string, unknown>> {
   const defs: Record<string, Record<string, unknown>> = {};
   const gvks = new Map<string, { group: string; version: string; kind: string }[]>();
   for (const r of KIND_ROOTS) {
@@ -247,7 +247,7 @@ export function openApiDefinitions(view: SchemaView = '1.32'): Record<string, Re
   }
   for (const t of typesOf(view).values()) {
     const properties: Record<string, unknown> = {};
-    for (const [name, f] of t.fields) properties[name] = fieldSchema(f);
+    for (const [name, f] of t.fields) properties[name] = fieldSchema(f, refPrefix);
     if (gvks.has(t.name)) {
       properties.apiVersion = { type: 'string' };
       properties.kind = { type: 'string' };
@@ -261,8 +261,8 @@ export function openApiDefinitions(view: SchemaView = '1.32'): Record<string, Re
   return defs;
 }
 
-function valueSchema(type: string): Record<string, unknown> {
-  if (type.endsWith('[]')) return { type: 'array', items: valueSchema(type.slice(0, -2)) };
+function valueSchema(type: string, refPrefix: string): Record<string, unknown> {
+  if (type.endsWith('[]')) return { type: 'array', items: valueSchema(type.slice(0, -2), refPrefix) };
   switch (type) {
     case 'string':
     case 'Time':
@@ -278,19 +278,56 @@ function valueSchema(type: string): Record<string, unknown> {
     case 'IntOrString':
       return { 'x-kubernetes-int-or-string': true };
     default:
-      return { $ref: `#/definitions/${type}` };
+      return { $ref: `${refPrefix}${type}` };
   }
 }
 
-function fieldSchema(f: FieldMeta): Record<string, unknown> {
+function fieldSchema(f: FieldMeta, refPrefix: string): Record<string, unknown> {
   let s: Record<string, unknown>;
-  if (f.shape === 'list') s = { type: 'array', items: valueSchema(f.type) };
-  else if (f.shape === 'map') s = { type: 'object', additionalProperties: valueSchema(f.type) };
-  else s = valueSchema(f.type);
+  if (f.shape === 'list') s = { type: 'array', items: valueSchema(f.type, refPrefix) };
+  else if (f.shape === 'map') s = { type: 'object', additionalProperties: valueSchema(f.type, refPrefix) };
+  else s = valueSchema(f.type, refPrefix);
   if (f.patchStrategy) s['x-kubernetes-patch-strategy'] = f.patchStrategy;
   if (f.patchMergeKey) s['x-kubernetes-patch-merge-key'] = f.patchMergeKey;
   if (f.listType) s['x-kubernetes-list-type'] = f.listType;
   if (f.listMapKeys) s['x-kubernetes-list-map-keys'] = f.listMapKeys;
   if (f.mapType) s['x-kubernetes-map-type'] = f.mapType;
   return s;
+}
+
+/**
+ * Server-side apply's view of a path inside a custom resource's `openAPIV3Schema` (a CRD version's schema): the
+ * same answer as `ssaListTypeAt` gives for built-in kinds, read from x-kubernetes-list-type,
+ * x-kubernetes-list-map-keys and x-kubernetes-map-type. Lists without a list type are atomic.
+ */
+export function ssaListTypeInSchema(
+  schema: unknown,
+  path: string[],
+): { shape: FieldMeta['shape']; listType?: ListType; keys?: string[]; mapType?: MapType } | undefined {
+  type S = Record<string, unknown>;
+  const isS = (v: unknown): v is S => !!v && typeof v === 'object' && !Array.isArray(v);
+  let cur: unknown = schema;
+  for (const seg of path) {
+    if (!isS(cur)) return undefined;
+    if (cur.type === 'array') cur = cur.items;
+    if (!isS(cur)) return undefined;
+    const props = cur.properties;
+    if (isS(props) && Object.prototype.hasOwnProperty.call(props, seg)) cur = props[seg];
+    else if (isS(cur.additionalProperties)) cur = cur.additionalProperties;
+    else if (cur['x-kubernetes-preserve-unknown-fields'] === true) return undefined;
+    else return undefined;
+  }
+  if (!isS(cur)) return undefined;
+  if (cur.type === 'array') {
+    const lt = cur['x-kubernetes-list-type'];
+    const listType: ListType = lt === 'set' || lt === 'map' ? lt : 'atomic';
+    const keys = listType === 'map' && Array.isArray(cur['x-kubernetes-list-map-keys']) ? (cur['x-kubernetes-list-map-keys'] as unknown[]).map(String) : undefined;
+    return { shape: 'list', listType, keys };
+  }
+  const mt = cur['x-kubernetes-map-type'];
+  const mapType: MapType | undefined = mt === 'atomic' || mt === 'granular' ? mt : undefined;
+  if (cur.type === 'object' || isS(cur.properties) || isS(cur.additionalProperties)) {
+    return { shape: isS(cur.additionalProperties) && !isS(cur.properties) ? 'map' : 'object', mapType };
+  }
+  return { shape: 'scalar' };
 }

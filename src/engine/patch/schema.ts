@@ -5,7 +5,7 @@
  * a custom OpenAPI document; `crds:` does not change merging at all (kustomize reads CRD files only for name
  * references and labels; verified with `kubectl kustomize`).
  */
-import { patchMetaFor, patchMetaOfType, type PatchMetaNode } from '../kube/patch-meta.ts';
+import { patchMetaFor, patchMetaOfType, type PatchMetaNode } from '../kube/index.ts';
 
 /** One position in a schema, as kyaml's walker sees it. */
 export interface MergeSchema {

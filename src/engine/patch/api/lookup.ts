@@ -5,9 +5,7 @@
  * (their maps merge, their lists are replaced), which is what the Go types give for every field the table leaves
  * out.
  */
-import { patchMetaFor, type PatchMetaNode } from '../../kube/patch-meta.ts';
-import type { GVK } from '../../kube/index.ts';
-import { formatApiVersion } from '../../kube/index.ts';
+import { formatApiVersion, patchMetaFor, type GVK, type PatchMetaNode } from '../../kube/index.ts';
 
 export interface FieldPatchMeta {
   schema: PatchLookup;

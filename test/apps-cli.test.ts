@@ -1,0 +1,115 @@
+/** `gitops-sandbox apps`: the tree as text, the JSON shape of issue 5, --rev, --app and the exit codes. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../src/cli/run.ts';
+import { commands } from '../src/cli/commands/index.ts';
+import type { CliIO } from '../src/cli/io.ts';
+import { deployRepo, scratchRepo } from './helpers/apps-fixture.ts';
+
+async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIO = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false, signal: new AbortController().signal, cwd };
+  const code = await runCli(args, commands, io);
+  return { code, out, err };
+}
+
+test('apps prints the tree: roots, ApplicationSet groups, children, Flux in dependency order', async (t) => {
+  const repo = deployRepo();
+  t.after(() => repo.cleanup());
+  const { code, out } = await cli(['apps', repo.dir], repo.dir);
+  assert.equal(code, 0, out);
+  const heads = out.split('\n').filter((l) => /(Application|Kustomization|ApplicationSet) \S+/.test(l) && !/^\s+(source|dest|sync|render|note)/.test(l));
+  const names = heads.map((l) => l.replace(/[│├└─ ]+/g, ' ').trim().replace(/\s+\S+:\d+$/, ''));
+  assert.deepEqual(names, [
+    'Application root-prod',
+    'Application cert-manager',
+    'Application guestbook-preview',
+    'Application billing',
+    'Application platform-prod',
+    'ApplicationSet podinfo-regions: 4 apps',
+    'Application podinfo-staging-eu-west',
+    'Application podinfo-staging-us-east',
+    'Application podinfo-prod-eu-west',
+    'Application podinfo-prod-us-east',
+    'ApplicationSet services-prod: 2 apps',
+    'Application guestbook-prod',
+    'Application podinfo-prod',
+    'Kustomization flux-system',
+    'Kustomization infrastructure',
+    'Kustomization apps',
+  ]);
+  assert.match(out, /sync {4}auto \(prune, self-heal\)/);
+  assert.match(out, /sync {4}every 10m, prune, timeout 9m30s, after infrastructure/);
+  assert.match(out, /render {2}not rendered: Helm chart cert-manager from the Helm repository https:\/\/charts\.jetstack\.io/);
+  assert.match(out, /note {4}targets feature\/preview; showing branch main/);
+});
+
+test('apps --json has the shape issue 5 gives, and exits 1 with located errors', async (t) => {
+  const repo = scratchRepo({
+    'apps/a/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+    'root.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: a
+spec:
+  source:
+    repoURL: https://github.com/example/deploy-repo
+    path: apps/a
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: team-a
+  syncPolicy:
+    automated: {prune: true}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: b
+spec:
+  source:
+    repoURL: https://github.com/example/deploy-repo
+    path: apps/b
+  destination:
+    server: https://kubernetes.default.svc
+`,
+  });
+  t.after(() => repo.cleanup());
+  const { code, out } = await cli(['apps', repo.dir, '--json'], repo.dir);
+  assert.equal(code, 1);
+  const j = JSON.parse(out);
+  assert.deepEqual(j.apps[0], {
+    name: 'a',
+    kind: 'Application',
+    definedIn: { file: 'root.yaml', line: 1 },
+    source: { repoURL: 'https://github.com/example/deploy-repo', path: 'apps/a', targetRevision: '' },
+    destination: { server: 'https://kubernetes.default.svc', namespace: 'team-a' },
+    syncPolicy: { automated: { prune: true, selfHeal: false, allowEmpty: false }, syncOptions: [] },
+    external: false,
+    render: { ok: true, objects: 1 },
+  });
+  assert.deepEqual(Object.keys(j), ['apps', 'errors']);
+  assert.deepEqual(j.apps[1].render, { ok: false, objects: 0, error: 'root.yaml:22: apps/b: app path does not exist' });
+  assert.deepEqual(j.errors, [{ file: 'root.yaml', line: 22, message: 'apps/b: app path does not exist' }]);
+});
+
+test('apps --rev reads a revision; --app prints one app with Secret values masked', async (t) => {
+  const repo = scratchRepo({
+    'apps/a/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: canary-8c1f\n',
+    'app.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    repoURL: https://github.com/example/deploy-repo\n    path: apps/a\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: team-a\n',
+  });
+  t.after(() => repo.cleanup());
+  repo.remove('app.yaml');
+  const now = await cli(['apps', repo.dir, '--json'], repo.dir);
+  assert.deepEqual(JSON.parse(now.out).apps, [], 'the working tree no longer has the app');
+  const head = await cli(['apps', repo.dir, '--rev', 'HEAD', '--json'], repo.dir);
+  assert.deepEqual(JSON.parse(head.out).apps.map((a: { name: string }) => a.name), ['a']);
+  const one = await cli(['apps', repo.dir, '--rev', 'HEAD', '--app', 'a'], repo.dir);
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /kind: Secret/);
+  assert.match(one.out, /namespace: team-a/);
+  assert.ok(!one.out.includes('canary-8c1f'), 'the Secret value never leaves the engine');
+  const missing = await cli(['apps', repo.dir, '--app', 'nope'], repo.dir);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no app named nope/);
+});
