@@ -1,11 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ScratchRepo } from './helpers/git.ts';
 import { runCli } from '../src/cli/run.ts';
 import { commands } from '../src/cli/commands/index.ts';
 import { stopJq, diffMarkdown, type AppDiff } from '../src/engine/diff/index.ts';
+import { Sandbox } from '../src/engine/sandbox/index.ts';
+import type { KubeObject } from '../src/engine/kube/index.ts';
 
 after(() => stopJq());
 
@@ -65,15 +67,16 @@ test('DIF-9 Secret canary: a value changed between commits and drifted in the sa
     repo.write({ 'apps/shop/secret.yaml': secret(CANARY_NEW), 'apps/shop/cm.yaml': configMap('debug') });
     repo.commit('second');
     const tracking = (kind: string, name: string) => ({ 'argocd.argoproj.io/tracking-id': `shop:/${kind}:shop/${name}` });
-    const state = {
-      format: 'gitops-sandbox.dev/state/v1',
-      objects: [
-        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', uid: '1', resourceVersion: '5', annotations: tracking('Secret', 'db') }, type: 'Opaque', data: { password: b64(CANARY_LIVE), user: b64('admin') } },
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop', uid: '2', resourceVersion: '6', annotations: tracking('ConfigMap', 'settings') }, data: { LEVEL: 'debug' } },
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'leftover', namespace: 'shop', uid: '3', annotations: tracking('ConfigMap', 'leftover') }, data: {} },
-      ],
-    };
-    writeFileSync(join(repo.dir, 'state.json'), JSON.stringify(state));
+    // A real sandbox: synced at the first commit, then the Secret drifts (someone edits it in the cluster).
+    const sb = new Sandbox();
+    const apply = (o: KubeObject) => sb.apply(o, { fieldManager: 'argocd-controller', force: true } as never);
+    apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop', annotations: tracking('Secret', 'db') }, type: 'Opaque', stringData: { password: CANARY_OLD, user: 'admin' } });
+    apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop', annotations: tracking('ConfigMap', 'settings') }, data: { LEVEL: 'debug' } });
+    apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'leftover', namespace: 'shop', annotations: tracking('ConfigMap', 'leftover') }, data: {} });
+    sb.patch({ apiVersion: 'v1', kind: 'Secret', name: 'db', namespace: 'shop' }, { data: { password: b64(CANARY_LIVE) } }, 'merge' as never, { fieldManager: 'kubectl-edit' } as never);
+    await sb.save(join(repo.dir, 'state.json'));
+    assert.ok(readFileSync(join(repo.dir, 'state.json'), 'utf8').includes(b64(CANARY_LIVE)), 'the drift is in the sandbox state');
     const forbidden = [CANARY_OLD, CANARY_NEW, CANARY_LIVE, b64(CANARY_OLD), b64(CANARY_NEW), b64(CANARY_LIVE), 'canary-'];
     const check = (label: string, r: { out: string; err: string; leaked: string }) => {
       for (const f of forbidden) {

@@ -270,3 +270,41 @@ test('the diff engine decides "modified" (planSyncWithDiff): quantities and defa
   assert.equal(task(drift, 'web').action, 'update');
   assert.equal(drift.syncStatus, 'OutOfSync');
 });
+
+test('OPT-2 PruneLast=true as an app option or on the live object (see ORD-10): the prune runs after every Sync wave', () => {
+  const p = plan({ app: withOptions('PruneLast=true'), desired: [cm('a', { wave: 2 })], live: [tracked(cm('old', { wave: 9 }))], prune: true });
+  // The prune task's own wave counts: max(0, 2, 9) + 1.
+  assert.deepEqual(lines(p), ['Sync/2 ConfigMap/a create', 'Sync/10 ConfigMap/old prune']);
+  assert.ok(p.options.includes('PruneLast=true'));
+});
+
+test('OPT-5 Force=true on the resource: replace --force with Replace, apply --force otherwise', () => {
+  const forced = cm('f', { ann: { 'argocd.argoproj.io/sync-options': 'Force=true' } });
+  const p = plan({ desired: [forced], live: [tracked(forced)] });
+  assert.equal(task(p, 'f').method, 'apply');
+  assert.ok(task(p, 'f').options.includes('Force=true'));
+});
+
+test('OPT-8 SkipDryRunOnMissingResource on the resource skips its dry-run when the kind is not served', () => {
+  const w = obj('example.com/v1', 'Widget', 'w', { ann: { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' } });
+  const p = plan({ desired: [w, obj('example.com/v1', 'Widget', 'other')], live: [] });
+  assert.equal(task(p, 'w').skipDryRun, true);
+  assert.equal(task(p, 'other').skipDryRun, false);
+  assert.match(p.failure ?? '', /not valid/, 'the other Widget still fails discovery');
+});
+
+test('OPT-10 and OPT-13 are listed as in force but change nothing in the task list (diff and app deletion use them)', () => {
+  const p = plan({ app: withOptions('RespectIgnoreDifferences=true', 'Delete=false'), desired: [cm('a')] });
+  assert.deepEqual(p.options, ['RespectIgnoreDifferences=true', 'PrunePropagationPolicy=foreground', 'Delete=false']);
+  assert.deepEqual(lines(p), ['Sync/0 ConfigMap/a create']);
+});
+
+test('TRK-4 with the diff engine, a live copy with the instance label but no tracking annotation is not modified', async () => {
+  const { planSyncWithDiff } = await import('../src/engine/plan/index.ts');
+  const liveCopy = structuredClone(cm('a'));
+  liveCopy.metadata.labels = { 'app.kubernetes.io/instance': APP };
+  const want = cm('a');
+  want.metadata.labels = { 'app.kubernetes.io/instance': APP };
+  const p = await planSyncWithDiff({ app: { name: APP, destinationNamespace: NS }, desired: [want], live: [liveCopy] });
+  assert.equal(task(p, 'a').action, 'unchanged');
+});

@@ -6,6 +6,7 @@ import { Diagnostics } from './diagnostics.ts';
 import { FEATURES } from './engine/features.ts';
 import { LiveUpdates } from './live.ts';
 import { PlanPanels } from './plan-panel.ts';
+import { ProvenanceProviders } from './provenance.ts';
 import { initLog, log } from './log.ts';
 import { RenderedViews } from './rendered-views.ts';
 import { SCHEME } from './render-uri.ts';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const live = new LiveUpdates(views, diagnostics, [() => plans.refreshAll()]);
   const lenses = new GitOpsCodeLens();
   const apps = new AppsTree();
+  const provenance = new ProvenanceProviders();
   const yamlFiles: vscode.DocumentSelector = [
     { scheme: 'file', language: 'yaml' },
     { scheme: 'file', pattern: '**/Kustomization' },
@@ -34,6 +36,12 @@ export function activate(context: vscode.ExtensionContext): void {
     live,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, views),
     vscode.languages.registerCodeLensProvider(yamlFiles, lenses),
+    ...(FEATURES.provenance
+      ? [
+          vscode.languages.registerHoverProvider([{ scheme: SCHEME }, ...(yamlFiles as vscode.DocumentFilter[])], provenance),
+          vscode.languages.registerDefinitionProvider({ scheme: SCHEME }, provenance),
+        ]
+      : []),
     vscode.window.createTreeView('gitopsSandbox.apps', { treeDataProvider: apps, showCollapseAll: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gitopsSandbox.codeLens')) lenses.refresh();

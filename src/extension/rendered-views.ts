@@ -47,6 +47,7 @@ export class RenderedViews implements vscode.TextDocumentContentProvider, vscode
         if (doc.uri.scheme !== SCHEME) return;
         const key = doc.uri.toString();
         this.views.delete(key);
+        engine().forgetView(key);
         this.diagnostics.clear(`render:${key}`);
         this.diagnostics.setOn(doc.uri, []);
       }),
@@ -104,7 +105,7 @@ export class RenderedViews implements vscode.TextDocumentContentProvider, vscode
   private async renderInto(uri: vscode.Uri, state: ViewState, quiet: boolean): Promise<void> {
     const { spec } = state;
     const eng = engine();
-    const options = { buffers: dirtyBuffers(), kustomize: settings.kustomize(), trusted: settings.trusted() };
+    const options = { buffers: dirtyBuffers(), kustomize: settings.kustomize(), trusted: settings.trusted(), viewId: uri.toString() };
     let result: RenderResult;
     if (spec.pair && spec.rev) {
       // The left side of a diff: rendered with its partner, so that both sides get their masks together.

@@ -270,8 +270,10 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       await hover.waitFor({ timeout: 15000 });
       const text = norm(await hover.innerText());
       const shot = await ui.screenshot('hover-provenance');
-      const ok = text.includes('apps/shop/overlays/prod/kustomization.yaml:9');
-      record('hover on a rendered image shows the overlay images line', ok ? 'pass' : 'fail', ok ? 'kustomization.yaml:9 (images)' : text.slice(0, 200), shot);
+      // The overlay's images entry spans lines 9-11 (images:, - name:, newTag:); the hover must name one of them.
+      const m = /apps\/shop\/overlays\/prod\/kustomization\.yaml:(9|10|11)\b/.exec(text);
+      const ok = !!m && /images/.test(text);
+      record('hover on a rendered image shows the overlay images line', ok ? 'pass' : 'fail', ok ? `images at kustomization.yaml:${m[1]}` : text.slice(0, 200), shot);
       await page.keyboard.press('Escape');
     });
 

@@ -3,13 +3,16 @@
  * (HEAD, --rev, or the merge-base with --base), or against a live cluster (--cluster sandbox[:file], --context).
  * Exit codes: 0 no difference, 1 differences, 2 an error. Secret values are masked before anything is printed.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
 import {
   diffAppLive,
   diffFolderRevisions,
+  diffAppsLive,
+  diffAppsRevisions,
+  folderRenderer,
+  type KustomizeFolderRenderer,
   diffJson,
   diffMarkdown,
   diffText,
@@ -18,8 +21,8 @@ import {
   kubeContextLiveSource,
   parseArgocdCm,
   readDirectorySource,
-  renderFolder,
   staticLiveSource,
+  sandboxStateLiveSource,
   defaultSystemSettings,
   type AppDiff,
   type LiveSource,
@@ -27,6 +30,7 @@ import {
 } from '../../engine/diff/index.ts';
 import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, type FileView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
+import { cliRenderer } from './apps.ts';
 
 const USAGE = `Usage: gitops-sandbox diff <dir> | --app <name> | --all [--rev <rev> | --base [<branch>]]
                            [--cluster sandbox[:<state-file>] | --context <name>] [--json | --markdown]
@@ -93,24 +97,6 @@ function parseArgs(args: string[]): Args {
   return out;
 }
 
-/** An app to diff: a name and the folder its desired state renders from (live diffs also need a destination). */
-interface AppTarget {
-  name: string;
-  dir: string;
-  destNamespace: string;
-  appNamespace?: string;
-  ignoreDifferences?: import('../../engine/diff/index.ts').IgnoreRule[];
-  syncOptions?: string[];
-}
-
-/**
- * The apps `--app`/`--all` name. Finding Argo CD Applications and Flux Kustomizations is the apps engine's job
- * (issue 5); until it is on main these flags say so.
- */
-async function resolveApps(_view: FileView, args: Args): Promise<AppTarget[]> {
-  throw new GitOpsError(`${args.all ? '--all' : `--app ${args.app}`}: not yet — finding Applications in the repo (issue 5) has not landed; give the app's source folder instead`, undefined, 'not-yet');
-}
-
 async function systemSettings(view: FileView): Promise<SystemSettings> {
   // argocd-cm is looked for where deploy repos keep it: the repo root and an argocd/ folder.
   for (const dir of ['', 'argocd', 'argo-cd', 'bootstrap']) {
@@ -130,24 +116,15 @@ async function systemSettings(view: FileView): Promise<SystemSettings> {
 async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
   if (spec === 'sandbox') return staticLiveSource([], 'empty sandbox');
   const file = spec.slice('sandbox:'.length);
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, file), 'utf8');
-  } catch {
-    return staticLiveSource([], `sandbox ${file} (new)`);
-  }
-  let state: unknown;
-  try {
-    state = JSON.parse(text);
-  } catch {
-    throw new GitOpsError('not a sandbox state file (it is not JSON)', { file, line: 1, column: 1 }, 'sandbox-state');
-  }
-  const objects = (state as { objects?: unknown }).objects;
-  if (!Array.isArray(objects)) throw new GitOpsError('not a sandbox state file (no "objects" list)', { file, line: 1, column: 1 }, 'sandbox-state');
-  return staticLiveSource(objects as KubeObject[], `sandbox ${file}`);
+  return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
 }
 
-async function run(args: Args, io: CliIO): Promise<AppDiff[]> {
+function kustomizeRenderer(): KustomizeFolderRenderer | undefined {
+  const r = cliRenderer();
+  return r ? async (view, dir) => r(view, dir) : undefined;
+}
+
+async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> {
   const path = resolve(io.cwd, args.dir ?? '.');
   const repo = await findRepo(path);
   const { view: worktree, rel } = await openView(path);
@@ -166,25 +143,33 @@ async function run(args: Args, io: CliIO): Promise<AppDiff[]> {
     if (live) desiredView = revView;
     else before = revView;
   }
-  const apps: AppTarget[] = args.dir !== undefined
-    ? [{ name: basename(path) || 'root', dir: rel, destNamespace: 'default' }]
-    : await resolveApps(worktree, args);
   const system = await systemSettings(worktree);
-  const results: AppDiff[] = [];
-  if (!live) {
-    for (const app of apps) {
-      const objects = await diffFolderRevisions({ before: before!, after: worktree, dir: app.dir, options: { sensitiveAnnotations: system.sensitiveAnnotations, includeUnchanged: true } });
-      results.push({ name: app.name, path: app.dir || '.', objects, warnings: [] });
+  const render = folderRenderer(kustomizeRenderer());
+  if (args.dir !== undefined) {
+    const name = basename(path) || 'root';
+    if (!live) {
+      const objects = await diffFolderRevisions({ before: before!, after: worktree, dir: rel, render, options: { sensitiveAnnotations: system.sensitiveAnnotations } });
+      return [{ name, path: rel || '.', objects, warnings: [] }];
     }
-    return results;
+    const source = await liveSource(args, io);
+    const targets = (await render(desiredView, rel)) ?? [];
+    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system });
+    return [{ ...r, path: rel || '.' }];
   }
-  const source = args.context !== undefined ? await kubeContextLiveSource(args.context) : await sandboxSource(args.cluster!, io.cwd);
-  for (const app of apps) {
-    const targets = (await renderFolder(desiredView, app.dir)) ?? [];
-    const r = await diffAppLive(app, targets, source, { system });
-    results.push({ ...r, path: app.dir || '.' });
+  if (args.app !== undefined || args.all) {
+    const r = live
+      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: cliRenderer(), app: args.app, system })
+      : await diffAppsRevisions({ before: before!, after: worktree, renderer: cliRenderer(), app: args.app, system });
+    if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
+    errors.push(...r.errors);
+    if (r.notes.length && r.apps[0]) r.apps[0].warnings.push(...r.notes);
+    return r.apps;
   }
-  return results;
+  return [];
+}
+
+async function liveSource(args: Args, io: CliIO): Promise<LiveSource> {
+  return args.context !== undefined ? kubeContextLiveSource(args.context) : sandboxSource(args.cluster!, io.cwd);
 }
 
 export const diff: Command = {
@@ -200,8 +185,9 @@ export const diff: Command = {
       return 2;
     }
     let results: AppDiff[];
+    const errors: string[] = [];
     try {
-      results = await run(args, io);
+      results = await run(args, io, errors);
     } catch (e) {
       // Exit 2 for every failure (1 means "differences"); located errors keep their file:line:column.
       if (isGitOpsError(e)) io.err(`${e.toString()}\n`);
@@ -215,6 +201,9 @@ export const diff: Command = {
     if (args.format === 'json') io.out(JSON.stringify(diffJson(results), null, 2) + '\n');
     else if (args.format === 'markdown') io.out(diffMarkdown(results));
     else io.out(diffText(results, { color: io.isTTY }));
+    // Apps that could not be rendered make the whole answer incomplete: say which, and exit 2.
+    for (const e of errors) io.err(`${e}\n`);
+    if (errors.length) return 2;
     return results.some(hasChanges) ? 1 : 0;
   },
 };

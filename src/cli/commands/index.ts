@@ -3,11 +3,13 @@ import { apps } from './apps.ts';
 import { demo } from './demo.ts';
 import { diff } from './diff.ts';
 import { plan } from './plan.ts';
+import { render } from './render.ts';
 import { sandbox } from './sandbox.ts';
 
 /** Every subcommand of `gitops-sandbox`. Each lives in its own module; add one line here per command. */
 export const commands: Command[] = [
   demo,
+  render,
   diff,
   plan,
   sandbox,

@@ -42,14 +42,22 @@ export async function readDirectorySource(view: FileView, dir: string): Promise<
   return objects;
 }
 
+/** Renders a kustomization folder exactly as `kubectl kustomize` (the project's renderer, injected by front ends). */
+export type KustomizeFolderRenderer = (view: FileView, dir: string) => Promise<{ object: KubeObject }[]>;
+
 /**
- * The default renderer: plain folders now; kustomizations once the kustomize renderer (src/engine/render) is on
- * main, at which point this is the one line that changes.
+ * A folder renderer: plain folders as Argo CD's directory source, kustomizations through `kustomize` when one is
+ * given (the CLI and the extension inject src/engine/render's), else a located "not yet" error.
  */
-export const renderFolder: FolderRenderer = async (view, dir) => {
-  if ((await view.stat(dir)) !== 'dir') return undefined;
-  if (await isKustomization(view, dir)) {
-    throw new GitOpsError('diffing a kustomization needs the kustomize renderer (issue 3), which is not on main yet', { file: dir || '.' }, 'not-yet');
-  }
-  return readDirectorySource(view, dir);
-};
+export function folderRenderer(kustomize?: KustomizeFolderRenderer): FolderRenderer {
+  return async (view, dir) => {
+    if ((await view.stat(dir)) !== 'dir') return undefined;
+    if (await isKustomization(view, dir)) {
+      if (!kustomize) throw new GitOpsError('diffing a kustomization needs the kustomize renderer (issue 3), which is not on main yet', { file: dir || '.' }, 'not-yet');
+      return (await kustomize(view, dir)).map((r) => r.object);
+    }
+    return readDirectorySource(view, dir);
+  };
+}
+
+export const renderFolder: FolderRenderer = folderRenderer();

@@ -12,9 +12,11 @@ import { planSync } from '../../engine/plan/index.ts';
 import { FEATURES, MISSING_REASON, type Feature } from './features.ts';
 import { maskSecretPair, maskSecrets } from './mask.ts';
 import { planView, type PlanView, type SourceLink } from './plan-view.ts';
+import { fieldAtLine, fieldsFromLine, type AffectedField, type FieldProvenance } from './provenance-view.ts';
+import type { LineInfo, YNode } from '../../engine/yaml/index.ts';
 
 export { FEATURES, MISSING_REASON, maskSecretPair, maskSecrets };
-export type { Feature, PlanView, SourceLink };
+export type { Feature, PlanView, SourceLink, FieldProvenance, AffectedField };
 
 /** A problem to show in the editor, located in a file on disk. */
 export interface Problem {
@@ -47,6 +49,8 @@ export interface RenderOptions {
   /** An untrusted workspace renders but runs no external program (helm, plugins). */
   trusted?: boolean;
   signal?: AbortSignal;
+  /** The editor view this render is for: its provenance is kept so hovers on that view can be answered. */
+  viewId?: string;
 }
 
 export type RenderResult =
@@ -114,6 +118,9 @@ interface RawRender {
   root: string;
   /** The rendered objects and where each was written (absolute path, 1-based line). */
   resources: { object: KubeObject; source?: SourceLink }[];
+  /** The documents' node trees (origin and history per node) and the printed text's line map, for provenance. */
+  nodes?: YNode[];
+  lines?: LineInfo[];
 }
 
 async function renderOverlayText(_dir: string, _opts: RenderOptions): Promise<RawRender> {
@@ -137,6 +144,7 @@ export async function render(target: RenderTarget, opts: RenderOptions = {}): Pr
   const t0 = performance.now();
   try {
     const r = await rawRender(target, opts);
+    if (opts.viewId && r.nodes && r.lines) rememberView(opts.viewId, { nodes: r.nodes, lines: r.lines, root: r.root });
     return { ok: true, text: maskSecrets(r.text), objects: r.objects, viewLabel: r.label, ms: performance.now() - t0 };
   } catch (err) {
     return failure(err, target, opts, t0);
@@ -252,4 +260,53 @@ export async function planPreview(target: RenderTarget, opts: RenderOptions = {}
     against,
     sourceOf: (k) => sources.get(objectKeyString(k)) ?? sources.get(objectKeyString({ ...k, namespace: '' })),
   });
+}
+
+interface ViewProvenance {
+  nodes: YNode[];
+  lines: LineInfo[];
+  root: string;
+}
+
+/** The last successful render of each open view: what its text shows, so hovers match the lines on screen. */
+const viewProvenance = new Map<string, ViewProvenance>();
+
+function rememberView(viewId: string, p: ViewProvenance): void {
+  viewProvenance.delete(viewId);
+  viewProvenance.set(viewId, p);
+  if (viewProvenance.size > 32) viewProvenance.delete(viewProvenance.keys().next().value!);
+}
+
+export function forgetView(viewId: string): void {
+  viewProvenance.delete(viewId);
+}
+
+/** The field on a 1-based line of a rendered view, with where it was written and what changed it. */
+export function provenanceAt(viewId: string, line: number): FieldProvenance | undefined {
+  const p = viewProvenance.get(viewId);
+  return p ? fieldAtLine(p.lines, p.nodes, line, p.root) : undefined;
+}
+
+/**
+ * "This line affects …": the rendered fields, across every overlay of the repository, that a source line wrote or
+ * changed (working tree under the buffers).
+ */
+export async function affects(file: string, line: number, opts: RenderOptions = {}): Promise<AffectedField[]> {
+  if (!FEATURES.provenance) throw new Unavailable('provenance');
+  const repo = await findRepo(file);
+  if (!repo) return [];
+  const out: AffectedField[] = [];
+  for (const dir of await overlayDirs(repo.dir, opts)) {
+    try {
+      const r = await rawRender({ kind: 'overlay', dir }, opts);
+      if (r.nodes) out.push(...fieldsFromLine(r.nodes, r.root, file, line, dir));
+    } catch {
+      // an overlay that does not render affects nothing; its error is reported where it is open
+    }
+  }
+  return out;
+}
+
+async function overlayDirs(_repoDir: string, _opts: RenderOptions): Promise<string[]> {
+  throw new Unavailable('render');
 }

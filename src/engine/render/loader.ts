@@ -1,0 +1,158 @@
+/**
+ * How a kustomization reaches other files, with kustomize's rules: files are read only from the kustomization's own
+ * folder or below (the default "rootOnly" load restrictor), folders (bases, components) may be anywhere in the repo
+ * but never one that contains a kustomization already being built (a cycle), and remote URLs are refused because
+ * we render offline. Every read goes through the FileView, so the same code renders the working tree, unsaved
+ * buffers and git revisions; reads are cached by the build's FileCache.
+ */
+import { GitOpsError } from '../errors/index.ts';
+import { normalizeRel, SourceError, type FileView } from '../source/index.ts';
+import type { Loc } from '../yaml/index.ts';
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Reads through the view once per build and remembers what was read (content fingerprints for caches). */
+export class FileCache {
+  private texts = new Map<string, Promise<Uint8Array | undefined>>();
+  private kinds = new Map<string, Promise<'file' | 'dir' | undefined>>();
+  private lists = new Map<string, Promise<string[]>>();
+
+  constructor(readonly view: FileView) {}
+
+  stat(path: string): Promise<'file' | 'dir' | undefined> {
+    let p = this.kinds.get(path);
+    if (!p) {
+      p = this.view.stat(path).catch(() => undefined);
+      this.kinds.set(path, p);
+    }
+    return p;
+  }
+
+  /** File names (not folders) in a folder. */
+  listFiles(dir: string): Promise<string[]> {
+    let p = this.lists.get(dir);
+    if (!p) {
+      p = this.view.list(dir).then(
+        (es) => es.filter((e) => e.kind === 'file').map((e) => e.name),
+        () => [],
+      );
+      this.lists.set(dir, p);
+    }
+    return p;
+  }
+
+  bytes(path: string): Promise<Uint8Array | undefined> {
+    let p = this.texts.get(path);
+    if (!p) {
+      p = this.view.readFile(path).catch((err) => {
+        if (err instanceof SourceError) return undefined;
+        throw err;
+      });
+      this.texts.set(path, p);
+    }
+    return p;
+  }
+
+  async text(path: string): Promise<string | undefined> {
+    const b = await this.bytes(path);
+    return b === undefined ? undefined : decoder.decode(b);
+  }
+}
+
+/** Paths kustomize would fetch over the network: http(s) URLs and git repository specs. */
+export function looksRemote(path: string): boolean {
+  return (
+    /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(path) ||
+    /^git::/i.test(path) ||
+    /^[^/\s:@]+@[^/\s:]+:/.test(path) ||
+    /^(github\.com|gitlab\.com|bitbucket\.org)[/:]/i.test(path)
+  );
+}
+
+export function remoteError(path: string, at: Loc | undefined): GitOpsError {
+  return new GitOpsError(`remote resource ${path}: not available offline (gitops-sandbox renders only what is in the repository)`, at, 'remote');
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p);
+}
+
+function within(dir: string, root: string): boolean {
+  return root === '' || dir === root || dir.startsWith(root + '/');
+}
+
+export class Loader {
+  /** `root` is the kustomization folder, view-relative ('' for the view's root). */
+  constructor(
+    readonly root: string,
+    readonly files: FileCache,
+    readonly referrer?: Loader,
+  ) {}
+
+  /** Resolves a path written in this kustomization to a view-relative path (throws when it leaves the repo). */
+  resolve(path: string, at: Loc | undefined): string {
+    let p = path;
+    if (isAbsolute(p)) {
+      const root = this.files.view.root.replace(/\\/g, '/');
+      const abs = p.replace(/\\/g, '/');
+      if (!abs.startsWith(root + '/') && abs !== root) throw new GitOpsError(`${path} is outside the repository`, at, 'load-restrictor');
+      p = abs.slice(root.length + 1);
+      return normalizeRel(p);
+    }
+    try {
+      return normalizeRel(this.root ? `${this.root}/${p}` : p);
+    } catch {
+      throw new GitOpsError(`${path} is outside the repository`, at, 'load-restrictor');
+    }
+  }
+
+  /**
+   * Reads a file the kustomization refers to, enforcing the root-only restriction. Returns the view-relative path
+   * and the bytes; throws a located error when the file is missing, a folder, outside the root, or remote.
+   */
+  async load(path: string, at: Loc | undefined, what = 'file'): Promise<{ file: string; bytes: Uint8Array }> {
+    if (/^https?:\/\//i.test(path)) throw remoteError(path, at);
+    const file = this.resolve(path, at);
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+    const kind = await this.files.stat(file);
+    if (kind === 'dir') throw new GitOpsError(`${what} ${path} is a folder, expected a file`, at, 'missing-file');
+    if (kind === undefined) {
+      if (looksRemote(path)) throw remoteError(path, at);
+      throw new GitOpsError(`${what} ${path} not found (looked for ${file})`, at, 'missing-file');
+    }
+    if (!within(dir, this.root)) {
+      throw new GitOpsError(
+        `${what} ${path} is outside the kustomization folder ${this.root || '.'}; kustomize's load restrictor refuses files that are not in or below it`,
+        at,
+        'load-restrictor',
+      );
+    }
+    const bytes = await this.files.bytes(file);
+    if (!bytes) throw new GitOpsError(`${what} ${path} could not be read`, at, 'missing-file');
+    return { file, bytes };
+  }
+
+  async loadText(path: string, at: Loc | undefined, what = 'file'): Promise<{ file: string; text: string }> {
+    const { file, bytes } = await this.load(path, at, what);
+    return { file, text: decoder.decode(bytes) };
+  }
+
+  /** A loader for a folder this kustomization refers to (a base, a component), refusing cycles. */
+  async child(path: string, at: Loc | undefined, what = 'folder'): Promise<Loader> {
+    if (path === '') throw new GitOpsError(`${what} path is empty`, at, 'kustomization');
+    if (looksRemote(path) && !(await this.files.stat(this.resolve(path, at)).catch(() => undefined))) throw remoteError(path, at);
+    if (isAbsolute(path)) throw new GitOpsError(`${what} ${path}: kustomize refuses absolute paths for folders`, at, 'kustomization');
+    const dir = this.resolve(path, at);
+    const kind = await this.files.stat(dir);
+    if (kind !== 'dir') {
+      if (looksRemote(path)) throw remoteError(path, at);
+      throw new GitOpsError(kind === 'file' ? `${what} ${path} is a file, expected a folder` : `${what} ${path} not found (looked for ${dir || '.'})`, at, 'missing-file');
+    }
+    for (let l: Loader | undefined = this; l; l = l.referrer) {
+      if (within(l.root, dir)) {
+        throw new GitOpsError(`cycle detected: ${dir || '.'} contains ${l.root || '.'}, which is already being built`, at, 'cycle');
+      }
+    }
+    return new Loader(dir, this.files, this);
+  }
+}
