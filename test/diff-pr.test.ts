@@ -15,8 +15,17 @@ import { diffAppsRevisions, diffMarkdown, stopJq } from '../src/engine/diff/inde
 import { GitRevisionView, WorktreeView, mergeBase, type FileView } from '../src/engine/source/index.ts';
 import type { KustomizeRenderer } from '../src/engine/apps/index.ts';
 import type { KubeObject } from '../src/engine/kube/index.ts';
+import { runCli } from '../src/cli/run.ts';
+import { commands } from '../src/cli/commands/index.ts';
 
 after(() => stopJq());
+
+async function cliJson(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['diff', ...args], commands, { out: (t) => void (out += t), err: (t) => void (err += t), isTTY: false, signal: new AbortController().signal, cwd });
+  return { code, out, err };
+}
 
 function hasKubectl(): boolean {
   try {
@@ -163,6 +172,14 @@ test('PR-shaped change: base, overlay and ApplicationSet touched on a branch giv
     assert.deepEqual(dev.objects[0]!.fields, ['/spec/template/spec/containers/0/envFrom/0/configMapRef/name', '/spec/template/spec/containers/0/image']);
     assert.match(dev.objects[0]!.diff, /^-        image: nginx:1\.27$/m);
     assert.match(dev.objects[0]!.diff, /^\+        image: nginx:1\.28$/m);
+    // The same branch through the CLI, rendered by the project's kustomize renderer: the same answer.
+    const cliOut = await cliJson(['--all', '--base', 'main', '--json'], repo.dir);
+    assert.equal(cliOut.code, 1, cliOut.err);
+    const cliSummary = Object.fromEntries(
+      JSON.parse(cliOut.out).apps.map((a: any) => [a.name, a.objects.map((o: any) => `${o.change} ${o.kind}/${o.name}`)]),
+    );
+    assert.deepEqual(cliSummary, Object.fromEntries(result.apps.map((a) => [a.name, a.objects.map((o) => `${o.change} ${o.kind}/${o.name}`)])));
+    assert.deepEqual(JSON.parse(cliOut.out).apps.map((a: any) => a.objects.map((o: any) => o.diff)), result.apps.map((a) => a.objects.map((o) => o.diff)));
     const md = diffMarkdown(result.apps);
     assert.match(md, /\| guestbook-dev \| 0 \| 0 \| 1 \| 1 \| 0 \|/);
     assert.match(md, /\| guestbook-staging \| 3 \| 0 \| 0 \| 0 \| 0 \|/);

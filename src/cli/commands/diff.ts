@@ -31,6 +31,8 @@ import {
 import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, type FileView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { cliRenderer } from './apps.ts';
+import { render } from '../../engine/render/index.ts';
+import type { KustomizeRenderer } from '../../engine/apps/index.ts';
 
 const USAGE = `Usage: gitops-sandbox diff <dir> | --app <name> | --all [--rev <rev> | --base [<branch>]]
                            [--cluster sandbox[:<state-file>] | --context <name>] [--json | --markdown]
@@ -119,9 +121,16 @@ async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
   return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
 }
 
-function kustomizeRenderer(): KustomizeFolderRenderer | undefined {
-  const r = cliRenderer();
-  return r ? async (view, dir) => r(view, dir) : undefined;
+/** The project's kustomize renderer, as the apps engine wants it (unless the apps command injects its own). */
+const projectRenderer: KustomizeRenderer = async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source }));
+
+function appsRenderer(): KustomizeRenderer {
+  return cliRenderer() ?? projectRenderer;
+}
+
+function kustomizeRenderer(): KustomizeFolderRenderer {
+  const r = appsRenderer();
+  return async (view, dir) => r(view, dir);
 }
 
 async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> {
@@ -158,8 +167,8 @@ async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> 
   }
   if (args.app !== undefined || args.all) {
     const r = live
-      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: cliRenderer(), app: args.app, system })
-      : await diffAppsRevisions({ before: before!, after: worktree, renderer: cliRenderer(), app: args.app, system });
+      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: appsRenderer(), app: args.app, system })
+      : await diffAppsRevisions({ before: before!, after: worktree, renderer: appsRenderer(), app: args.app, system });
     if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
     errors.push(...r.errors);
     if (r.notes.length && r.apps[0]) r.apps[0].warnings.push(...r.notes);
