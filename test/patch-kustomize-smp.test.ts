@@ -24,7 +24,8 @@ for (const [name, c] of Object.entries(SMP_ERROR_CASES)) {
     if (missing) return t.skip(missing);
     const expected = kubectlOutcome(c);
     const ours = ourOutcome(c);
-    assert.equal(expected.ok, false, 'kubectl kustomize should fail');
-    assert.equal(ours.ok, false, 'ours should fail');
+    if (expected.ok) assert.fail('kubectl kustomize should fail');
+    if (ours.ok) assert.fail(`ours should fail with: ${expected.error}`);
+    assert.ok(ours.error.includes(expected.error), `ours: ${ours.error}\nkubectl: ${expected.error}`);
   });
 }

@@ -3,6 +3,7 @@ import type { RenderTarget } from './engine/api.ts';
 import { FEATURES, MISSING_REASON } from './engine/features.ts';
 import { engine } from './engine-loader.ts';
 import { log } from './log.ts';
+import type { AppsTree } from './apps-tree.ts';
 import type { PlanPanels } from './plan-panel.ts';
 import type { RenderedViews } from './rendered-views.ts';
 import { describeTarget, renderedUri, type ViewSpec } from './render-uri.ts';
@@ -12,6 +13,7 @@ import { resolveTarget, type TargetArg } from './targets.ts';
 export interface CommandDeps {
   views: RenderedViews;
   plans: PlanPanels;
+  apps: AppsTree;
   stats: () => unknown;
 }
 
@@ -110,6 +112,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
   reg('gitopsSandbox.refreshApps', () => {
     if (unavailable('apps', 'The applications view')) return;
+    deps.apps.refresh();
   });
   reg('gitopsSandbox.showOutput', () => log.show());
   // Not in the palette: what the end-to-end run reads for its measurements.

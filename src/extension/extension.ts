@@ -21,9 +21,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new Diagnostics();
   const views = new RenderedViews(diagnostics);
   const plans = new PlanPanels(context.extensionUri);
-  const live = new LiveUpdates(views, diagnostics, [() => plans.refreshAll()]);
+  const live = new LiveUpdates(views, diagnostics, [
+    () => plans.refreshAll(),
+    () => {
+      apps.refresh(1000);
+      return [];
+    },
+  ]);
   const lenses = new GitOpsCodeLens();
-  const apps = new AppsTree();
+  const apps = new AppsTree(diagnostics);
   const provenance = new ProvenanceProviders();
   const yamlFiles: vscode.DocumentSelector = [
     { scheme: 'file', language: 'yaml' },
@@ -42,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
           vscode.languages.registerDefinitionProvider({ scheme: SCHEME }, provenance),
         ]
       : []),
+    apps,
     vscode.window.createTreeView('gitopsSandbox.apps', { treeDataProvider: apps, showCollapseAll: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gitopsSandbox.codeLens')) lenses.refresh();
@@ -52,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommands(context, {
     views,
     plans,
+    apps,
     stats: () => ({
       activationMs,
       features: FEATURES,

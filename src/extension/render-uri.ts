@@ -30,7 +30,7 @@ export function renderedUri(spec: ViewSpec): vscode.Uri {
   let path: string;
   if (spec.target.kind === 'overlay') path = `${spec.target.dir}${OVERLAY_SUFFIX}`;
   else {
-    path = `${spec.target.repo}/${spec.target.name}${APP_SUFFIX}`;
+    path = `${spec.target.repo}/${spec.target.name.split('/').pop()}${APP_SUFFIX}`;
     q.set('app', spec.target.name);
   }
   if (spec.rev) q.set('rev', spec.rev);
@@ -59,7 +59,7 @@ export function targetKey(t: RenderTarget): string {
 
 /** How the user sees a target in titles and messages: the app's name, or the overlay's workspace-relative folder. */
 export function describeTarget(t: RenderTarget): string {
-  if (t.kind === 'app') return `app ${t.name}`;
+  if (t.kind === 'app') return `app ${t.name.split('/').pop()}`;
   const rel = vscode.workspace.asRelativePath(t.dir, false);
   return rel === t.dir && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(t.dir)) ? basename(t.dir) : rel;
 }

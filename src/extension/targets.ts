@@ -6,7 +6,12 @@ import { isKustomizationFileName } from './lens-targets.ts';
 import { parseRenderedUri } from './render-uri.ts';
 
 /** What a command may be called with: a CodeLens or tree item's target, an app by name, a file, or nothing. */
-export type TargetArg = { target: RenderTarget } | { app: string; file: string } | vscode.Uri | undefined;
+export type TargetArg =
+  | { target: RenderTarget }
+  | { app: string; file: string }
+  | { type: 'app' | 'appset' | string; app?: { id: string }; name?: string; data: { root: string } }
+  | vscode.Uri
+  | undefined;
 
 /**
  * The overlay or app a command acts on. Without an argument: the active editor's, i.e. the rendered view's own
@@ -14,7 +19,13 @@ export type TargetArg = { target: RenderTarget } | { app: string; file: string }
  */
 export async function resolveTarget(arg: TargetArg): Promise<RenderTarget | undefined> {
   if (arg && 'target' in arg) return arg.target;
-  if (arg && 'app' in arg) {
+  // An item of the Applications view (inline actions and context menu pass the item itself).
+  if (arg && 'data' in arg) {
+    if (arg.type === 'app' && arg.app) return { kind: 'app', repo: arg.data.root, name: arg.app.id };
+    if (arg.type === 'appset' && arg.name) return { kind: 'app', repo: arg.data.root, name: arg.name };
+    return undefined;
+  }
+  if (arg && 'app' in arg && 'file' in arg) {
     const repo = (await engine().repoRoot(arg.file)) ?? dirname(arg.file);
     return { kind: 'app', repo, name: arg.app };
   }

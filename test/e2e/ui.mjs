@@ -331,6 +331,7 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       }
       metrics.keystrokeToDiagnosticsMs = samples;
       metrics.keystrokeToEchoMs = echo;
+      await ui.command('View: Hide Panel').catch(() => page.keyboard.press('Escape')); // the Problems panel is done
     });
 
     await step('keystroke to updated rendered document', async () => {
@@ -381,23 +382,37 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
     });
 
     await step('the sync preview lists the waves', async () => {
-      if (!features.plan || !features.render) {
-        record('the sync preview webview lists the waves', 'skip', features.plan ? 'the planner is in, but the renderer that feeds it is not' : 'the sync planner is not in this build');
+      if (!features.plan || (!features.render && !features.apps)) {
+        record('the sync preview webview lists the waves', 'skip', 'the planner, or the renderer and apps engine that feed it, are not in this build');
         return;
       }
-      await ui.openFile(OVERLAY);
+      // The overlay when kustomize renders; else the Argo CD app with a plain-manifest (directory) source.
+      const overlay = features.render;
+      const file = overlay ? OVERLAY : 'argocd/platform.yaml';
+      const want = overlay
+        ? ['PreSync/0', 'Sync/0', 'Sync/1', 'Sync/2', 'PostSync/0', 'db-migrate', 'smoke-test']
+        : ['PreSync/0', 'Sync/-1', 'Sync/1', 'Sync/2', 'PostSync/0', 'schema-check', 'notify'];
+      await ui.openFile(file);
       await page.locator('.codelens-decoration a', { hasText: /^Preview sync$/ }).first().click();
       await page.locator('.tabs-container .tab.active', { hasText: 'Sync preview' }).first().waitFor();
       const inner = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
       await inner.locator('[data-wave]').first().waitFor();
+      await page.waitForTimeout(300);
       const text = norm(await inner.locator('body').innerText());
       // Waves as the page lays them out: phase sections holding one collapsible per wave.
       const waves = await inner.locator('vscode-collapsible[data-wave]').evaluateAll((els) => els.map((e) => `${e.dataset.phase}/${e.dataset.wave}`));
       const shot = await ui.screenshot('sync-preview');
-      const want = ['PreSync/0', 'Sync/0', 'Sync/1', 'Sync/2', 'PostSync/0', 'db-migrate', 'smoke-test'];
       const missing = want.filter((w) => !waves.includes(w) && !text.includes(w));
-      record('the sync preview webview lists the waves', missing.length ? 'fail' : 'pass', missing.length ? `missing: ${missing.join(', ')} (saw ${waves.join(' ')})` : `waves ${waves.join(' ')}`, shot);
+      const name = `the sync preview webview lists the waves (${overlay ? 'overlay' : 'app platform, directory source'})`;
+      record(name, missing.length ? 'fail' : 'pass', missing.length ? `missing: ${missing.join(', ')} (saw ${waves.join(' ')})` : `waves ${waves.join(' ')}`, shot);
+      // A row links to the line that wrote its object.
+      const row = inner.locator('vscode-table-row.linked', { hasText: overlay ? 'db-migrate' : 'schema-check' }).first();
+      await row.click();
+      const opened = await page.locator('.tabs-container .tab.active', { hasText: overlay ? 'db-migrate.yaml' : 'hooks.yaml' }).first().waitFor({ timeout: 10000 }).then(() => true, () => false);
+      const shot2 = await ui.screenshot('sync-preview-row-opens-source');
+      record('a sync preview row opens the source of its object', opened ? 'pass' : 'fail', opened ? '' : 'no editor opened', shot2);
     });
+
   } catch (e) {
     const shot = await ui.screenshot('fatal').catch(() => undefined);
     record('workbench', 'fail', e instanceof Error ? e.message.split('\n')[0] : String(e), shot);

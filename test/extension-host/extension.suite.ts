@@ -150,6 +150,38 @@ suite('GitOps Sandbox in the extension host', () => {
     assert.equal(tab.label, `Sync preview: ${OVERLAY_DIR}`);
   });
 
+  test('CodeLens on an Argo CD Application document', async () => {
+    const doc = await vscode.workspace.openTextDocument(join(root(), 'argocd/platform.yaml'));
+    const lenses = await waitFor('code lenses', async () => {
+      const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+      return l?.length ? l : undefined;
+    });
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync']);
+    assert.deepEqual(lenses[0]!.command?.arguments, [{ app: 'platform', file: doc.uri.fsPath }]);
+  });
+
+  test('Render of an app shows what its controller renders (directory source, ORD-7 namespace defaulting)', async () => {
+    const file = join(root(), 'argocd/platform.yaml');
+    await vscode.commands.executeCommand('gitopsSandbox.render', { app: 'platform', file });
+    const editor = await waitFor('the rendered app view', () => {
+      const e = vscode.window.activeTextEditor;
+      return e?.document.uri.scheme === 'gitops-sandbox' ? e : undefined;
+    });
+    assert.equal(editor.document.uri.path, `${root()}/platform.app.yaml`);
+    const text = editor.document.getText();
+    assert.match(text, /image: registry\.example\.com\/gateway:2\.4\.0/);
+    // The objects carry no namespace in git; Argo CD puts them in the destination namespace.
+    assert.equal((text.match(/^ {2}namespace: platform$/gm) ?? []).length, 5, text);
+  });
+
+  test('Preview sync of an app opens its sync preview', async () => {
+    await vscode.commands.executeCommand('gitopsSandbox.previewSync', { app: 'platform', file: join(root(), 'argocd/platform.yaml') });
+    const tab = await waitFor('a sync preview tab', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('platform')),
+    );
+    assert.equal(tab.label, 'Sync preview: app platform');
+  });
+
   test('the rendered view follows unsaved edits', async function () {
     const s = await stats();
     if (!s.features.render) this.skip();

@@ -125,6 +125,27 @@ export const JSON6902_CASES: Record<string, Case> = {
   'test compares numbers by their JSON text': c({ json: '[{"op": "test", "path": "/million", "value": 1000000}]', target: T }),
 };
 
+JSON6902_CASES['a strategic merge after a JSON 6902 patch sees the values as kustomize re-read them'] = {
+  resources: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: '2'
+  paused:
+  minReadySeconds: ~
+  extra:
+    quoted: 'nginx'
+    double: "7"
+    block: |
+      text
+`,
+  patches: [
+    { json: '[{"op": "add", "path": "/metadata/labels", "value": {"a": "b"}}]', target: { kind: 'Deployment', name: 'web' } },
+    { smp: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  extra:\n    quoted: 5\n    double: 8\n    block: 9\n' },
+  ],
+};
+
 export const JSON6902_ERROR_CASES: Record<string, Case> = {
   'add under a missing parent': c(json([{ op: 'add', path: '/data/b/c', value: 1 }])),
   'add past the end of a list': c(json([{ op: 'add', path: '/list/5', value: 1 }])),

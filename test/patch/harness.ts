@@ -94,6 +94,8 @@ export function kubectlOutcome(c: Case): Outcome {
     }
     const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
     if (r.status !== 0) {
+      const block = /err=<\n\t([^\n]*)/.exec(r.stderr);
+      if (block) return { ok: false, error: block[1]!.replace(/: node contents:$/, '') };
       const m = /err="((?:[^"\\]|\\.)*)"/.exec(r.stderr);
       let error = r.stderr.trim();
       if (m) {

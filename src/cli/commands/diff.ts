@@ -9,6 +9,10 @@ import type { KubeObject } from '../../engine/kube/index.ts';
 import {
   diffAppLive,
   diffFolderRevisions,
+  diffAppsLive,
+  diffAppsRevisions,
+  folderRenderer,
+  type KustomizeFolderRenderer,
   diffJson,
   diffMarkdown,
   diffText,
@@ -17,7 +21,6 @@ import {
   kubeContextLiveSource,
   parseArgocdCm,
   readDirectorySource,
-  renderFolder,
   staticLiveSource,
   sandboxStateLiveSource,
   defaultSystemSettings,
@@ -27,6 +30,9 @@ import {
 } from '../../engine/diff/index.ts';
 import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, type FileView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
+import { cliRenderer } from './apps.ts';
+import { render } from '../../engine/render/index.ts';
+import type { KustomizeRenderer } from '../../engine/apps/index.ts';
 
 const USAGE = `Usage: gitops-sandbox diff <dir> | --app <name> | --all [--rev <rev> | --base [<branch>]]
                            [--cluster sandbox[:<state-file>] | --context <name>] [--json | --markdown]
@@ -93,24 +99,6 @@ function parseArgs(args: string[]): Args {
   return out;
 }
 
-/** An app to diff: a name and the folder its desired state renders from (live diffs also need a destination). */
-interface AppTarget {
-  name: string;
-  dir: string;
-  destNamespace: string;
-  appNamespace?: string;
-  ignoreDifferences?: import('../../engine/diff/index.ts').IgnoreRule[];
-  syncOptions?: string[];
-}
-
-/**
- * The apps `--app`/`--all` name. Finding Argo CD Applications and Flux Kustomizations is the apps engine's job
- * (issue 5); until it is on main these flags say so.
- */
-async function resolveApps(_view: FileView, args: Args): Promise<AppTarget[]> {
-  throw new GitOpsError(`${args.all ? '--all' : `--app ${args.app}`}: not yet — finding Applications in the repo (issue 5) has not landed; give the app's source folder instead`, undefined, 'not-yet');
-}
-
 async function systemSettings(view: FileView): Promise<SystemSettings> {
   // argocd-cm is looked for where deploy repos keep it: the repo root and an argocd/ folder.
   for (const dir of ['', 'argocd', 'argo-cd', 'bootstrap']) {
@@ -133,7 +121,19 @@ async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
   return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
 }
 
-async function run(args: Args, io: CliIO): Promise<AppDiff[]> {
+/** The project's kustomize renderer, as the apps engine wants it (unless the apps command injects its own). */
+const projectRenderer: KustomizeRenderer = async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source }));
+
+function appsRenderer(): KustomizeRenderer {
+  return cliRenderer() ?? projectRenderer;
+}
+
+function kustomizeRenderer(): KustomizeFolderRenderer {
+  const r = appsRenderer();
+  return async (view, dir) => r(view, dir);
+}
+
+async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> {
   const path = resolve(io.cwd, args.dir ?? '.');
   const repo = await findRepo(path);
   const { view: worktree, rel } = await openView(path);
@@ -152,25 +152,33 @@ async function run(args: Args, io: CliIO): Promise<AppDiff[]> {
     if (live) desiredView = revView;
     else before = revView;
   }
-  const apps: AppTarget[] = args.dir !== undefined
-    ? [{ name: basename(path) || 'root', dir: rel, destNamespace: 'default' }]
-    : await resolveApps(worktree, args);
   const system = await systemSettings(worktree);
-  const results: AppDiff[] = [];
-  if (!live) {
-    for (const app of apps) {
-      const objects = await diffFolderRevisions({ before: before!, after: worktree, dir: app.dir, options: { sensitiveAnnotations: system.sensitiveAnnotations, includeUnchanged: true } });
-      results.push({ name: app.name, path: app.dir || '.', objects, warnings: [] });
+  const render = folderRenderer(kustomizeRenderer());
+  if (args.dir !== undefined) {
+    const name = basename(path) || 'root';
+    if (!live) {
+      const objects = await diffFolderRevisions({ before: before!, after: worktree, dir: rel, render, options: { sensitiveAnnotations: system.sensitiveAnnotations } });
+      return [{ name, path: rel || '.', objects, warnings: [] }];
     }
-    return results;
+    const source = await liveSource(args, io);
+    const targets = (await render(desiredView, rel)) ?? [];
+    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system });
+    return [{ ...r, path: rel || '.' }];
   }
-  const source = args.context !== undefined ? await kubeContextLiveSource(args.context) : await sandboxSource(args.cluster!, io.cwd);
-  for (const app of apps) {
-    const targets = (await renderFolder(desiredView, app.dir)) ?? [];
-    const r = await diffAppLive(app, targets, source, { system });
-    results.push({ ...r, path: app.dir || '.' });
+  if (args.app !== undefined || args.all) {
+    const r = live
+      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: appsRenderer(), app: args.app, system })
+      : await diffAppsRevisions({ before: before!, after: worktree, renderer: appsRenderer(), app: args.app, system });
+    if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
+    errors.push(...r.errors);
+    if (r.notes.length && r.apps[0]) r.apps[0].warnings.push(...r.notes);
+    return r.apps;
   }
-  return results;
+  return [];
+}
+
+async function liveSource(args: Args, io: CliIO): Promise<LiveSource> {
+  return args.context !== undefined ? kubeContextLiveSource(args.context) : sandboxSource(args.cluster!, io.cwd);
 }
 
 export const diff: Command = {
@@ -186,8 +194,9 @@ export const diff: Command = {
       return 2;
     }
     let results: AppDiff[];
+    const errors: string[] = [];
     try {
-      results = await run(args, io);
+      results = await run(args, io, errors);
     } catch (e) {
       // Exit 2 for every failure (1 means "differences"); located errors keep their file:line:column.
       if (isGitOpsError(e)) io.err(`${e.toString()}\n`);
@@ -201,6 +210,9 @@ export const diff: Command = {
     if (args.format === 'json') io.out(JSON.stringify(diffJson(results), null, 2) + '\n');
     else if (args.format === 'markdown') io.out(diffMarkdown(results));
     else io.out(diffText(results, { color: io.isTTY }));
+    // Apps that could not be rendered make the whole answer incomplete: say which, and exit 2.
+    for (const e of errors) io.err(`${e}\n`);
+    if (errors.length) return 2;
     return results.some(hasChanges) ? 1 : 0;
   },
 };

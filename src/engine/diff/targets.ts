@@ -7,6 +7,7 @@ import { GitOpsError } from '../errors/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import type { FileView } from '../source/index.ts';
 import { parseYamlDocuments, toPlain } from '../yaml/index.ts';
+import { render } from '../render/index.ts';
 
 const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -42,14 +43,23 @@ export async function readDirectorySource(view: FileView, dir: string): Promise<
   return objects;
 }
 
+/** Renders a kustomization folder exactly as `kubectl kustomize` (the project's renderer, injected by front ends). */
+export type KustomizeFolderRenderer = (view: FileView, dir: string) => Promise<{ object: KubeObject }[]>;
+
 /**
- * The default renderer: plain folders now; kustomizations once the kustomize renderer (src/engine/render) is on
- * main, at which point this is the one line that changes.
+ * A folder renderer: plain folders as Argo CD's directory source, kustomizations through `kustomize` when one is
+ * given, else a located error.
  */
-export const renderFolder: FolderRenderer = async (view, dir) => {
-  if ((await view.stat(dir)) !== 'dir') return undefined;
-  if (await isKustomization(view, dir)) {
-    throw new GitOpsError('diffing a kustomization needs the kustomize renderer (issue 3), which is not on main yet', { file: dir || '.' }, 'not-yet');
-  }
-  return readDirectorySource(view, dir);
-};
+export function folderRenderer(kustomize?: KustomizeFolderRenderer): FolderRenderer {
+  return async (view, dir) => {
+    if ((await view.stat(dir)) !== 'dir') return undefined;
+    if (await isKustomization(view, dir)) {
+      if (!kustomize) throw new GitOpsError('no kustomize renderer was given for this kustomization', { file: dir || '.' }, 'no-renderer');
+      return (await kustomize(view, dir)).map((r) => r.object);
+    }
+    return readDirectorySource(view, dir);
+  };
+}
+
+/** Plain folders as Argo CD's directory source, kustomizations through the project's renderer (src/engine/render). */
+export const renderFolder: FolderRenderer = folderRenderer(async (view, dir) => (await render(view, dir)).resources);

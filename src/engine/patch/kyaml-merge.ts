@@ -93,10 +93,10 @@ class Merger {
       const src = sources[i];
       if (src === undefined || isMissingOrNull(src) || src.kind === kind) continue;
       const names = { map: 'MappingNode', seq: 'SequenceNode', scalar: 'ScalarNode' };
-      const where = path.length ? ` at ${path.join('.')}` : '';
+      const where = path.length ? ` (at ${path.join('.')})` : '';
       const blame = sources[1] ?? src;
       throw new GitOpsError(
-        `strategic merge patch: wrong node kind${where}: expected ${names[kind]} but got ${names[src.kind]}`,
+        `strategic merge patch: wrong node kind: expected ${names[kind]} but got ${names[src.kind]}${where}`,
         patchAt(this.ctx, blame),
         'patch',
       );

@@ -9,8 +9,8 @@
  * The emitter can also report, for every printed line, the node printed there (the line map used by provenance
  * hovers on rendered output).
  */
-import type { ScalarNode, YNode } from './node.ts';
-import { toOutput, type OMap, type OScalar, type OSeq, type OValue } from './output.ts';
+import type { MapEntry, MapNode, ScalarNode, SeqNode, YNode } from './node.ts';
+import { plainMapKeys, scalarOutput, toOutput, toOutputNested, type OMap, type OScalar, type OSeq, type OValue } from './output.ts';
 import { v2KeyOrder } from './keyorder.ts';
 import { v2CanBePlain } from './resolve.ts';
 
@@ -29,6 +29,7 @@ export interface LineInfo {
 }
 
 const BEST_WIDTH = 80;
+const SPACES = Array.from({ length: 64 }, (_, i) => ' '.repeat(i));
 const BEST_INDENT = 2;
 
 const enum Style {
@@ -307,7 +308,8 @@ class Writer {
     const indent = this.indent < 0 ? 0 : this.indent;
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak();
     if (this.column < indent) {
-      this.out += ' '.repeat(indent - this.column);
+      const k = indent - this.column;
+      this.out += k < SPACES.length ? SPACES[k] : ' '.repeat(k);
       this.column = indent;
     }
     this.whitespace = true;
@@ -342,7 +344,8 @@ class Writer {
   // ---- scalars ----
 
   scalar(text: string, plan: Plan, style: Style, allowBreaks: boolean): void {
-    this.pushIndent(true, false);
+    const saved = this.indent;
+    this.indent = saved < 0 ? BEST_INDENT : saved + BEST_INDENT;
     switch (style) {
       case Style.Plain:
         this.plain(text, plan, allowBreaks);
@@ -357,7 +360,7 @@ class Writer {
         this.literal(plan);
         break;
     }
-    this.popIndent();
+    this.indent = saved;
   }
 
   plain(text: string, plan: Plan, allowBreaks: boolean): void {
@@ -537,16 +540,7 @@ class Writer {
       this.cur = child;
       this.writeIndent();
       if (this.lines) this.mark(child);
-      const plan = planFor(key, true);
-      if (plan.keyStyle !== undefined) {
-        this.scalar(key, plan, plan.keyStyle, false);
-        this.writeIndicator(':', false, false, false);
-      } else {
-        this.writeIndicator('?', true, false, true);
-        this.scalar(key, plan, plan.complexKeyStyle, true);
-        this.writeIndent();
-        this.writeIndicator(':', true, false, true);
-      }
+      this.key(key);
       if (this.lines) this.cur = { doc: child.doc, path: child.path, node: child.node };
       this.value(value, true, child);
     }
@@ -567,31 +561,110 @@ class Writer {
     this.popIndent();
   }
 
-  document(root: OValue, doc: number): void {
+  // ---- the direct path: printing nodes without building the output tree first ----
+
+  node(n: YNode, mappingContext: boolean, ctx: LineCtx, top: boolean, inFlow: boolean): void {
+    switch (n.kind) {
+      case 'scalar':
+        this.scalarValue(scalarOutput(n, inFlow));
+        return;
+      case 'seq':
+        if (n.items.length === 0) this.emptyFlow('[', ']');
+        else this.blockSeqNodes(n, mappingContext, ctx, inFlow || n.flow === true);
+        return;
+      case 'map': {
+        const pm = plainMapKeys(n, top, inFlow);
+        // Maps with merge keys go through the output tree (yaml.v3's merge rules live there).
+        if (!pm) this.value(top ? toOutput(n) : toOutputNested(n, inFlow), mappingContext, ctx);
+        else if (pm.keys.length === 0) this.emptyFlow('{', '}');
+        else this.blockMapNodes(pm.keys, pm.entries, ctx, inFlow || n.flow === true);
+      }
+    }
+  }
+
+  blockMapNodes(keys: string[], entries: MapEntry[], ctx: LineCtx, inFlow: boolean): void {
+    this.pushIndent(false, false);
+    const order = v2KeyOrder(keys);
+    for (const i of order) {
+      const key = keys[i]!;
+      const e = entries[i]!;
+      const child: LineCtx = this.lines ? { doc: ctx.doc, path: [...ctx.path, key], node: e.value, key: e.key } : ctx;
+      this.cur = child;
+      this.writeIndent();
+      if (this.lines) this.mark(child);
+      this.key(key);
+      if (this.lines) this.cur = { doc: child.doc, path: child.path, node: child.node };
+      this.node(e.value, true, child, false, inFlow);
+    }
+    this.popIndent();
+  }
+
+  blockSeqNodes(s: SeqNode, mappingContext: boolean, ctx: LineCtx, inFlow: boolean): void {
+    this.pushIndent(false, mappingContext && !this.indention);
+    for (let i = 0; i < s.items.length; i++) {
+      const item = s.items[i]!;
+      const child: LineCtx = this.lines ? { doc: ctx.doc, path: [...ctx.path, i], node: item } : ctx;
+      this.cur = child;
+      this.writeIndent();
+      if (this.lines) this.mark(child);
+      this.writeIndicator('-', true, false, true);
+      this.node(item, false, child, false, inFlow);
+    }
+    this.popIndent();
+  }
+
+  key(key: string): void {
+    const plan = planFor(key, true);
+    if (plan.keyStyle !== undefined) {
+      this.scalar(key, plan, plan.keyStyle, false);
+      this.writeIndicator(':', false, false, false);
+    } else {
+      this.writeIndicator('?', true, false, true);
+      this.scalar(key, plan, plan.complexKeyStyle, true);
+      this.writeIndent();
+      this.writeIndicator(':', true, false, true);
+    }
+  }
+
+  start(doc: number, node: YNode | undefined): LineCtx {
     this.indent = -1;
     this.column = 0;
     this.whitespace = true;
     this.indention = true;
-    const ctx: LineCtx = { doc, path: [], node: root.node };
+    const ctx: LineCtx = { doc, path: [], node };
     this.cur = ctx;
-    if (this.lines) this.lines.push({ doc, path: [], node: root.node });
-    this.value(root, false, ctx);
+    if (this.lines) this.lines.push({ doc, path: [], node });
+    return ctx;
+  }
+
+  finish(): void {
     // Document end: a final line break unless the last scalar already ended the line.
     this.indent = -1;
     this.writeIndent();
     if (this.lines) this.lines.pop();
+  }
+
+  documentNode(root: YNode, doc: number): void {
+    const ctx = this.start(doc, root);
+    this.node(root, false, ctx, true, false);
+    this.finish();
+  }
+
+  document(root: OValue, doc: number): void {
+    const ctx = this.start(doc, root.node);
+    this.value(root, false, ctx);
+    this.finish();
   }
 }
 
 function emit(docs: YNode[], withMap: boolean): { text: string; lines: LineInfo[] } {
   const w = new Writer(withMap);
   for (let i = 0; i < docs.length; i++) {
-    const out = toOutput(docs[i]!);
     if (i > 0) {
       w.out += '---\n';
       if (w.lines) w.lines.push({ doc: i, path: [], node: docs[i], separator: true });
     }
-    w.document(out, i);
+    w.documentNode(docs[i]!, i);
   }
   return { text: w.out, lines: w.lines ?? [] };
 }

@@ -26,7 +26,11 @@ function splitDocuments(text: string, file: string): { text: string; line: numbe
   let line = 1;
   let scanned = 0;
   const countLines = (to: number): void => {
-    for (let i = scanned; i < to; i++) if (text.charCodeAt(i) === 10) line++;
+    let i = text.indexOf('\n', scanned);
+    while (i >= 0 && i < to) {
+      line++;
+      i = text.indexOf('\n', i + 1);
+    }
     scanned = to;
   };
   while ((m = sep.exec(text))) {
@@ -170,7 +174,7 @@ export function readResources(text: string, file: string): YDocument[] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const normalized = text.replace(/\r\n/g, '\n');
   const pieces = splitDocuments(normalized, file);
-  const raw: { root: RawNode; start: YDocument['start'] }[] = [];
+  const raw: { root: RawNode; start: YDocument['start']; plain: boolean }[] = [];
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i]!;
     // kio re-adds the newline the split removed from every piece but the last.
@@ -180,7 +184,7 @@ export function readResources(text: string, file: string): YDocument[] {
     // kio drops documents whose root is null (`~`, `null`, or nothing but an anchor).
     const rootTag = d.root.kind === 'scalar' ? d.root.tag : '';
     if (rootTag === '!!null') continue;
-    raw.push({ root: d.root, start: d.start });
+    raw.push({ root: d.root, start: d.start, plain: !d.aliases && !d.specialKeys });
   }
-  return raw.map((d) => ({ node: deAnchor(d.root, 0), start: d.start }));
+  return raw.map((d) => ({ node: d.plain ? (d.root as YNode) : deAnchor(d.root, 0), start: d.start }));
 }

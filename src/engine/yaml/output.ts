@@ -8,7 +8,7 @@
  * each printed value, the node it came from (for the line map and for errors that name a source location).
  */
 import { GitOpsError } from '../errors/index.ts';
-import type { Loc, MapNode, ScalarNode, YNode } from './node.ts';
+import type { Loc, MapEntry, MapNode, ScalarNode, YNode } from './node.ts';
 import { goFormatFloatG, goJsonFloat, goParseInt, goParseUint } from './gonum.ts';
 import { formatRfc3339Nano } from './gotime.ts';
 import { resolveV3, type Resolved } from './resolve.ts';
@@ -123,8 +123,10 @@ function checkedResolve(n: ScalarNode): Resolved {
  * DEL, the C1 controls and U+FFFE/U+FFFF unescaped, so a string holding one makes kustomize fail.
  */
 const NOT_ALLOWED_IN_STREAM = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;
+const NEEDS_CHECK = /[^\x20-\x7e]/;
 
 function checkStreamChars(text: string, node: YNode): string {
+  if (text.length < 64 && !NEEDS_CHECK.test(text)) return text;
   if (NOT_ALLOWED_IN_STREAM.test(text)) {
     const c = text.match(NOT_ALLOWED_IN_STREAM)![0].charCodeAt(0);
     fail(`kustomize cannot print the control character U+${c.toString(16).toUpperCase().padStart(4, '0')} (yaml: control characters are not allowed)`, node);
@@ -159,6 +161,7 @@ function jsonLength(s: string): number {
 }
 
 function checkKey(k: string, node: ScalarNode): void {
+  if (k.length < 64 && !NEEDS_CHECK.test(k)) return;
   checkStreamChars(k, node);
   if (k.indexOf('\u0085') >= 0) fail('kustomize cannot print a key containing NEL (U+0085): its JSON-to-YAML step reads it as a line break', node);
   if (k.length > 1000 && jsonLength(k) > 1024) fail('kustomize cannot print a key longer than 1024 characters (as JSON): yaml.v2 does not accept it back as a key', node);
@@ -249,7 +252,8 @@ function foldedRoundTrip(v: string): string {
   return result;
 }
 
-function scalarValue(n: ScalarNode, inFlow: boolean): OScalar {
+/** The printed value of one scalar (see the module comment); `inFlow` when it sits inside a flow collection. */
+export function scalarOutput(n: ScalarNode, inFlow: boolean): OScalar {
   if (inFlow && reencodedAsString(n, true, false)) return { k: 'str', text: foldNel(checkStreamChars(n.value, n), n), node: n };
   if (n.style === 'folded' && !inFlow && n.tag === '!!str' && v3BlockAllowed(n.value)) {
     return { k: 'str', text: foldNel(checkStreamChars(foldedRoundTrip(n.value), n), n), node: n };
@@ -389,6 +393,45 @@ function decodeMapInto(m: MapNode, out: Builder, mergedFields: Set<string> | und
   }
 }
 
+/** The nested-map key rule (see mapValue). */
+function checkNestedKeys(m: MapNode, inFlow: boolean): void {
+  for (const e of m.entries) {
+    if (e.key.tag !== '!!str' && e.key.tag !== '!!merge' && !reencodedAsString(e.key, inFlow || m.flow === true, true)) {
+      checkDuplicates(m);
+      fail(
+        `kustomize cannot print the key ${JSON.stringify(e.key.value)} (${e.key.tag}): a map nested in a resource must have string keys (json: unsupported type: map[interface {}]interface {}); quote the key`,
+        e.key,
+      );
+    }
+  }
+}
+
+/**
+ * The printed keys of a map without merge keys, in source order (entries kustomize drops, like a null key at the
+ * top, are left out), with every check `toOutput` makes; undefined when the map has a merge key (use `toOutput`).
+ */
+export function plainMapKeys(m: MapNode, top: boolean, inFlow: boolean): { keys: string[]; entries: MapEntry[] } | undefined {
+  const entries = m.entries;
+  for (let i = 0; i < entries.length; i++) if (entries[i]!.key.tag === '!!merge' && entries[i]!.key.value === '<<') return undefined;
+  if (!top) checkNestedKeys(m, inFlow);
+  checkDuplicates(m);
+  const f = inFlow || m.flow === true;
+  const keys: string[] = [];
+  let kept: MapEntry[] = entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const k = e.key.tag === '!!str' ? e.key.value : keyString(e.key, f);
+    if (k === undefined) {
+      if (kept === entries) kept = entries.slice(0, i);
+      continue;
+    }
+    checkKey(k, e.key);
+    keys.push(k);
+    if (kept !== entries) kept.push(e);
+  }
+  return { keys, entries: kept };
+}
+
 function mapValue(m: MapNode, top: boolean, depth: number, inFlow: boolean): OMap {
   if (!top) {
     // A nested map decodes to map[string]interface{} only when every key is a string; otherwise it becomes
@@ -412,7 +455,7 @@ function toOutputValue(n: YNode, depth: number, inFlow: boolean): OValue {
   if (depth > 10_000) fail('YAML nesting is too deep', n);
   switch (n.kind) {
     case 'scalar':
-      return scalarValue(n, inFlow);
+      return scalarOutput(n, inFlow);
     case 'seq': {
       const f = inFlow || n.flow === true;
       return { k: 'seq', items: n.items.map((i) => toOutputValue(i, depth + 1, f)), node: n };
@@ -430,4 +473,9 @@ function toOutputValue(n: YNode, depth: number, inFlow: boolean): OValue {
 export function toOutput(root: YNode): OValue {
   if (root.kind === 'map') return mapValue(root, true, 0, false);
   return toOutputValue(root, 0, false);
+}
+
+/** The printed value of a node nested in a resource (`inFlow`: it sits inside a flow collection). */
+export function toOutputNested(n: YNode, inFlow: boolean): OValue {
+  return toOutputValue(n, 0, inFlow);
 }

@@ -35,6 +35,18 @@ interface RawMapEntry {
   value: RawNode;
 }
 
+/** How deep collections may nest (deeper input would exhaust the call stack of this recursive parser). */
+const MAX_DEPTH = 1000;
+
+export interface RawDoc {
+  root: RawNode | null;
+  start: Mark;
+  /** The document uses aliases. */
+  aliases: boolean;
+  /** The document has merge keys, null-tagged keys or alias keys. */
+  specialKeys: boolean;
+}
+
 /** Characters yaml's reader refuses anywhere in a stream. */
 const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -45,6 +57,11 @@ const STYLE: Record<number, ScalarStyle> = {
   [S.Literal]: 'literal',
   [S.Folded]: 'folded',
 };
+
+/** Just after a one-character indicator token ('-', '?', ':'), where libyaml places the empty node that follows it. */
+function after(t: Token): Mark {
+  return { index: t.start.index + 1, line: t.start.line, col: t.start.col + 1 };
+}
 
 const LONG_PREFIX = 'tag:yaml.org,2002:';
 function shortTag(tag: string): string {
@@ -59,6 +76,11 @@ class Composer {
   private readonly open = new Set<RawNode>();
   private tagDirectives = new Map<string, string>();
   private readonly lineDelta: number;
+  /** The current document has an alias (it needs expanding). */
+  sawAlias = false;
+  /** The current document has a merge key or a null-tagged key (kustomize's reader changes those maps). */
+  sawSpecialKey = false;
+  private depth = 0;
 
   constructor(
     text: string,
@@ -78,9 +100,9 @@ class Composer {
   }
 
   /** Parses documents; each entry is the raw root (null for an empty document) and where it starts. */
-  documents(firstOnly: boolean): { root: RawNode | null; start: Mark }[] {
+  documents(firstOnly: boolean): RawDoc[] {
     const sc = this.sc;
-    const out: { root: RawNode | null; start: Mark }[] = [];
+    const out: RawDoc[] = [];
     let t = sc.peek();
     if (t.type !== T.StreamStart) this.fail('did not find expected <stream-start>', t.start);
     sc.next();
@@ -96,6 +118,8 @@ class Composer {
       if (t.type === T.StreamEnd) break;
       const implicit = first && t.type !== T.VersionDirective && t.type !== T.TagDirective && t.type !== T.DocumentStart;
       first = false;
+      this.sawAlias = false;
+      this.sawSpecialKey = false;
       let root: RawNode | null;
       const start = t.start;
       if (implicit) {
@@ -113,7 +137,7 @@ class Composer {
           root = this.node(true, false);
         }
       }
-      out.push({ root, start });
+      out.push({ root, start, aliases: this.sawAlias, specialKeys: this.sawSpecialKey });
       // Document end: an optional '...'.
       t = sc.peek();
       if (t.type === T.DocumentEnd) sc.next();
@@ -166,6 +190,26 @@ class Composer {
 
   /** One node (libyaml's parse_node): properties, then an alias, scalar or collection. */
   private node(block: boolean, indentlessSequence: boolean): RawNode {
+    // No try/finally: an error ends the parse, so the depth need not be restored.
+    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels is not supported`, this.sc.peek().start);
+    const n = this.nodeInner(block, indentlessSequence);
+    this.depth--;
+    return n;
+  }
+
+  /** Records what a map entry's key means for later passes, and refuses keys our model cannot hold. */
+  private entry(entries: RawMapEntry[], key: RawNode, value: RawNode): void {
+    if (key.kind === 'scalar') {
+      if (key.tag === '!!merge' || (key.tag === '!!null' && key.value !== '')) this.sawSpecialKey = true;
+    } else if (key.kind === 'alias') {
+      this.sawSpecialKey = true;
+    } else {
+      throw new GitOpsError('a mapping key must be a scalar: kustomize cannot use a map or a list as a key', key.origin ?? { file: this.file }, 'yaml');
+    }
+    entries.push({ key, value });
+  }
+
+  private nodeInner(block: boolean, indentlessSequence: boolean): RawNode {
     const sc = this.sc;
     let t = sc.peek();
     if (t.type === T.Alias) {
@@ -173,6 +217,7 @@ class Composer {
       const target = this.anchors.get(t.value!);
       if (!target) this.fail(`unknown anchor '${t.value}' referenced`, t.start);
       if (this.open.has(target)) this.fail(`anchor '${t.value}' value contains itself`, t.start);
+      this.sawAlias = true;
       return { kind: 'alias', name: t.value!, target, at: this.loc(t.start) };
     }
     let start = t.start;
@@ -230,7 +275,10 @@ class Composer {
       if (s !== '!!seq') n.tag = s;
     }
     if (flow) n.flow = true;
-    if (anchor !== undefined) this.anchors.set(anchor, n);
+    if (anchor !== undefined) {
+      this.anchors.set(anchor, n);
+      this.open.add(n);
+    }
     return n;
   }
 
@@ -241,21 +289,23 @@ class Composer {
       if (s !== '!!map') n.tag = s;
     }
     if (flow) n.flow = true;
-    if (anchor !== undefined) this.anchors.set(anchor, n);
+    if (anchor !== undefined) {
+      this.anchors.set(anchor, n);
+      this.open.add(n);
+    }
     return n;
   }
 
   private blockSequence(start: Mark, tag: string, anchor: string | undefined): SeqNode {
     const sc = this.sc;
     const n = this.newSeq(start, tag, anchor, false);
-    this.open.add(n);
     const startToken = sc.peek();
     sc.next();
     const items = n.items as RawNode[];
     for (;;) {
       let t = sc.peek();
       if (t.type === T.BlockEntry) {
-        const m = t.end;
+        const m = after(t);
         sc.next();
         t = sc.peek();
         if (t.type !== T.BlockEntry && t.type !== T.BlockEnd) items.push(this.node(true, false));
@@ -267,32 +317,30 @@ class Composer {
         this.fail("did not find expected '-' indicator", t.start, 'while parsing a block collection', startToken.start);
       }
     }
-    this.open.delete(n);
+    if (this.open.size > 0) this.open.delete(n);
     return n;
   }
 
   private indentlessSequence(start: Mark, tag: string, anchor: string | undefined): SeqNode {
     const sc = this.sc;
     const n = this.newSeq(start, tag, anchor, false);
-    this.open.add(n);
     const items = n.items as RawNode[];
     for (;;) {
       let t = sc.peek();
       if (t.type !== T.BlockEntry) break;
-      const m = t.end;
+      const m = after(t);
       sc.next();
       t = sc.peek();
       if (t.type !== T.BlockEntry && t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) items.push(this.node(true, false));
       else items.push(this.emptyScalar(m));
     }
-    this.open.delete(n);
+    if (this.open.size > 0) this.open.delete(n);
     return n;
   }
 
   private blockMapping(start: Mark, tag: string, anchor: string | undefined): MapNode {
     const sc = this.sc;
     const n = this.newMap(start, tag, anchor, false);
-    this.open.add(n);
     const startToken = sc.peek();
     sc.next();
     const entries = n.entries as unknown as RawMapEntry[];
@@ -300,7 +348,7 @@ class Composer {
       let t = sc.peek();
       let key: RawNode;
       if (t.type === T.Key) {
-        const m = t.end;
+        const m = after(t);
         sc.next();
         t = sc.peek();
         if (t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) key = this.node(true, true);
@@ -314,7 +362,7 @@ class Composer {
       t = sc.peek();
       let value: RawNode;
       if (t.type === T.Value) {
-        const m = t.end;
+        const m = after(t);
         sc.next();
         t = sc.peek();
         if (t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) value = this.node(true, true);
@@ -322,16 +370,15 @@ class Composer {
       } else {
         value = this.emptyScalar(t.start);
       }
-      entries.push({ key, value });
+      this.entry(entries, key, value);
     }
-    this.open.delete(n);
+    if (this.open.size > 0) this.open.delete(n);
     return n;
   }
 
   private flowSequence(start: Mark, tag: string, anchor: string | undefined): SeqNode {
     const sc = this.sc;
     const n = this.newSeq(start, tag, anchor, true);
-    this.open.add(n);
     const startToken = sc.peek();
     sc.next();
     const items = n.items as RawNode[];
@@ -360,7 +407,7 @@ class Composer {
         if (t.type !== T.Value && t.type !== T.FlowEntry && t.type !== T.FlowSequenceEnd) key = this.node(false, false);
         else {
           // libyaml consumes the token here (even a ',' or ']'), and so do we.
-          const m = t.end;
+          const m = after(t);
           sc.next();
           key = this.emptyScalar(m);
         }
@@ -372,20 +419,19 @@ class Composer {
           if (v.type !== T.FlowEntry && v.type !== T.FlowSequenceEnd) value = this.node(false, false);
           else value = this.emptyScalar(v.start);
         } else value = this.emptyScalar(t.start);
-        (pair.entries as unknown as RawMapEntry[]).push({ key, value });
+        this.entry(pair.entries as unknown as RawMapEntry[], key, value);
         items.push(pair);
       } else if (t.type !== T.FlowSequenceEnd) {
         items.push(this.node(false, false));
       }
     }
-    this.open.delete(n);
+    if (this.open.size > 0) this.open.delete(n);
     return n;
   }
 
   private flowMapping(start: Mark, tag: string, anchor: string | undefined): MapNode {
     const sc = this.sc;
     const n = this.newMap(start, tag, anchor, true);
-    this.open.add(n);
     const startToken = sc.peek();
     sc.next();
     const entries = n.entries as unknown as RawMapEntry[];
@@ -426,9 +472,9 @@ class Composer {
         // "{a, }": the closing brace after a comma ends the mapping on the next turn.
         continue;
       }
-      entries.push({ key, value });
+      this.entry(entries, key, value);
     }
-    this.open.delete(n);
+    if (this.open.size > 0) this.open.delete(n);
     return n;
   }
 }
@@ -478,7 +524,7 @@ function expandAliases(root: RawNode, file: string): YNode {
 
 function syntaxError(e: YamlSyntaxError, c: Composer): GitOpsError {
   let message = `invalid YAML: ${e.problem}`;
-  if (e.context && e.contextMark) {
+  if (e.context && e.contextMark && (e.contextMark.line !== e.mark.line || e.contextMark.col !== e.mark.col)) {
     const at = c.loc(e.contextMark);
     message += ` (${e.context} started at line ${at.line}, column ${at.column})`;
   }
@@ -496,12 +542,14 @@ function checkCharacters(text: string, file: string, lineDelta: number): void {
 }
 
 /** Parses to raw trees that still hold aliases (for kustomize's own alias and merge-key expansion). */
-export function parseRawDocuments(text: string, file: string, opts: ParseOptions = {}): { root: RawNode | null; start: Loc }[] {
+export function parseRawDocuments(text: string, file: string, opts: ParseOptions = {}): (Omit<RawDoc, 'start'> & { start: Loc })[] {
   const firstLine = opts.firstLine ?? 1;
+  // A byte order mark at the start belongs to the encoding, not to the first line (libyaml drops it there).
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   checkCharacters(text, file, firstLine - 1);
   const c = new Composer(text, file, firstLine);
   try {
-    return c.documents(opts.firstDocumentOnly ?? false).map((d) => ({ root: d.root, start: c.loc(d.start) }));
+    return c.documents(opts.firstDocumentOnly ?? false).map((d) => ({ ...d, start: c.loc(d.start) }));
   } catch (e) {
     if (e instanceof YamlSyntaxError) throw syntaxError(e, c);
     throw e;
@@ -517,7 +565,7 @@ export function parseRawDocuments(text: string, file: string, opts: ParseOptions
 export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): YDocument[] {
   return parseRawDocuments(text, file, opts).map((d) => {
     if (!d.root) return { node: null, start: d.start };
-    const node = expandAliases(d.root, file);
+    const node = d.aliases ? expandAliases(d.root, file) : (d.root as YNode);
     // An empty document reads as null.
     if (node.kind === 'scalar' && node.value === '' && node.tag === '!!null' && !node.tagged && node.style === 'plain') {
       return { node: null, start: d.start };

@@ -46,17 +46,21 @@ export interface Mark {
   col: number;
 }
 
+/** Every token has every field, so that code reading tokens sees one object shape. */
+function tok(type: T, start: Mark, value = '', style: S = S.Plain, suffix = ''): Token {
+  return { type, start, value, suffix, style, major: 0, minor: 0 };
+}
+
 export interface Token {
   type: T;
   start: Mark;
-  end: Mark;
   /** Scalar text, anchor/alias name, tag handle, or %TAG handle. */
-  value?: string;
+  value: string;
   /** Tag suffix, or %TAG prefix. */
-  suffix?: string;
-  style?: S;
-  major?: number;
-  minor?: number;
+  suffix: string;
+  style: S;
+  major: number;
+  minor: number;
 }
 
 /** A syntax error at a position (0-based line, 0-based column), with libyaml's wording. */
@@ -188,31 +192,43 @@ export class Scanner {
 
   private insertToken(at: number, t: Token): void {
     // `at` counts from the head of the queue; -1 appends.
-    if (at < 0) this.tokens.push(t);
-    else this.tokens.splice(this.head + at, 0, t);
+    const tokens = this.tokens;
+    if (at < 0) {
+      tokens.push(t);
+      return;
+    }
+    const p = this.head + at;
+    tokens.push(t);
+    for (let i = tokens.length - 1; i > p; i--) tokens[i] = tokens[i - 1]!;
+    tokens[p] = t;
   }
 
   private fetchMore(): void {
     for (;;) {
-      let needMore = false;
-      if (this.head === this.tokens.length) needMore = true;
-      else {
-        this.staleSimpleKeys();
+      if (this.head < this.tokens.length) {
+        // More tokens are needed only while the head token may still turn out to be a simple key.
+        let pending = false;
         for (const k of this.simpleKeys) {
           if (k.possible && k.tokenNumber === this.parsed) {
-            needMore = true;
+            pending = true;
             break;
           }
         }
+        if (!pending) return;
+        this.staleSimpleKeys();
+        pending = false;
+        for (const k of this.simpleKeys) {
+          if (k.possible && k.tokenNumber === this.parsed) {
+            pending = true;
+            break;
+          }
+        }
+        if (!pending) return;
       }
-      if (!needMore) return;
       if (this.streamEndFetched) {
         // Past the end every pending simple key is stale (libyaml reaches the same state by fetching again).
         for (const k of this.simpleKeys) k.possible = false;
-        if (this.head === this.tokens.length) {
-          const m = this.mark();
-          this.tokens.push({ type: T.StreamEnd, start: m, end: m });
-        }
+        if (this.head === this.tokens.length) this.tokens.push(tok(T.StreamEnd, this.mark()));
         continue;
       }
       this.fetchNext();
@@ -226,7 +242,7 @@ export class Scanner {
       this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, mark: this.mark() });
       this.simpleKeyAllowed = true;
       const m = this.mark();
-      this.tokens.push({ type: T.StreamStart, start: m, end: m });
+      this.tokens.push(tok(T.StreamStart, m));
       return;
     }
     this.scanToNextToken();
@@ -287,16 +303,16 @@ export class Scanner {
     }
   }
 
-  private saveSimpleKey(): void {
+  /** Remembers that a simple key may start at `m` (the current position). */
+  private saveSimpleKey(m: Mark): void {
     const required = this.flowLevel === 0 && this.indent === this.col;
     if (this.simpleKeyAllowed) {
       this.removeSimpleKey();
-      this.simpleKeys[this.simpleKeys.length - 1] = {
-        possible: true,
-        required,
-        tokenNumber: this.parsed + (this.tokens.length - this.head),
-        mark: this.mark(),
-      };
+      const k = this.simpleKeys[this.simpleKeys.length - 1]!;
+      k.possible = true;
+      k.required = required;
+      k.tokenNumber = this.parsed + (this.tokens.length - this.head);
+      k.mark = m;
     }
   }
 
@@ -327,7 +343,7 @@ export class Scanner {
       this.indents.push(this.indent);
       this.indent = column;
       if (this.indents.length > 10000) this.error('exceeded max depth of 10000', 'while increasing indent level');
-      const t: Token = { type, start: mark, end: mark };
+      const t = tok(type, mark);
       if (tokenNumber === -1) this.insertToken(-1, t);
       else this.insertToken(tokenNumber - this.parsed, t);
     }
@@ -336,8 +352,7 @@ export class Scanner {
   private unrollIndent(column: number): void {
     if (this.flowLevel > 0) return;
     while (this.indent > column) {
-      const m = this.mark();
-      this.tokens.push({ type: T.BlockEnd, start: m, end: m });
+      this.tokens.push(tok(T.BlockEnd, this.mark()));
       this.indent = this.indents.pop()!;
     }
   }
@@ -354,7 +369,7 @@ export class Scanner {
     this.simpleKeyAllowed = false;
     this.streamEndFetched = true;
     const m = this.mark();
-    this.tokens.push({ type: T.StreamEnd, start: m, end: m });
+    this.tokens.push(tok(T.StreamEnd, m));
   }
 
   private fetchDirective(): void {
@@ -372,16 +387,16 @@ export class Scanner {
     this.skip();
     this.skip();
     this.skip();
-    this.tokens.push({ type, start, end: this.mark() });
+    this.tokens.push(tok(type, start));
   }
 
   private fetchFlowCollectionStart(type: T): void {
-    this.saveSimpleKey();
+    const start = this.mark();
+    this.saveSimpleKey(start);
     this.increaseFlowLevel();
     this.simpleKeyAllowed = true;
-    const start = this.mark();
     this.skip();
-    this.tokens.push({ type, start, end: this.mark() });
+    this.tokens.push(tok(type, start));
   }
 
   private fetchFlowCollectionEnd(type: T): void {
@@ -390,7 +405,7 @@ export class Scanner {
     this.simpleKeyAllowed = false;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type, start, end: this.mark() });
+    this.tokens.push(tok(type, start));
   }
 
   private fetchFlowEntry(): void {
@@ -398,7 +413,7 @@ export class Scanner {
     this.simpleKeyAllowed = true;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.FlowEntry, start, end: this.mark() });
+    this.tokens.push(tok(T.FlowEntry, start));
   }
 
   private fetchBlockEntry(): void {
@@ -411,7 +426,7 @@ export class Scanner {
     this.simpleKeyAllowed = true;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.BlockEntry, start, end: this.mark() });
+    this.tokens.push(tok(T.BlockEntry, start));
   }
 
   private fetchKey(): void {
@@ -423,7 +438,7 @@ export class Scanner {
     this.simpleKeyAllowed = this.flowLevel === 0;
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.Key, start, end: this.mark() });
+    this.tokens.push(tok(T.Key, start));
   }
 
   private fetchValue(): void {
@@ -433,7 +448,7 @@ export class Scanner {
       k.possible = false;
     }
     if (k.possible) {
-      this.insertToken(k.tokenNumber - this.parsed, { type: T.Key, start: k.mark, end: k.mark });
+      this.insertToken(k.tokenNumber - this.parsed, tok(T.Key, k.mark));
       this.rollIndent(k.mark.col, k.tokenNumber, T.BlockMappingStart, k.mark);
       k.possible = false;
       this.simpleKeyAllowed = false;
@@ -446,19 +461,21 @@ export class Scanner {
     }
     const start = this.mark();
     this.skip();
-    this.tokens.push({ type: T.Value, start, end: this.mark() });
+    this.tokens.push(tok(T.Value, start));
   }
 
   private fetchAnchor(type: T): void {
-    this.saveSimpleKey();
+    const m = this.mark();
+    this.saveSimpleKey(m);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanAnchor(type));
+    this.tokens.push(this.scanAnchor(type, m));
   }
 
   private fetchTag(): void {
-    this.saveSimpleKey();
+    const m = this.mark();
+    this.saveSimpleKey(m);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanTag());
+    this.tokens.push(this.scanTag(m));
   }
 
   private fetchBlockScalar(literal: boolean): void {
@@ -468,15 +485,17 @@ export class Scanner {
   }
 
   private fetchFlowScalar(single: boolean): void {
-    this.saveSimpleKey();
+    const m = this.mark();
+    this.saveSimpleKey(m);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanFlowScalar(single));
+    this.tokens.push(this.scanFlowScalar(single, m));
   }
 
   private fetchPlainScalar(): void {
-    this.saveSimpleKey();
+    const m = this.mark();
+    this.saveSimpleKey(m);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanPlainScalar());
+    this.tokens.push(this.scanPlainScalar(m));
   }
 
   // ---- scanners ----
@@ -518,7 +537,9 @@ export class Scanner {
       if (this.ch() !== 46) this.error("did not find expected digit or '.' character", 'while scanning a %YAML directive', start);
       this.skip();
       const minor = this.scanVersionNumber(start);
-      token = { type: T.VersionDirective, start, end: this.mark(), major, minor };
+      token = tok(T.VersionDirective, start);
+      token.major = major;
+      token.minor = minor;
     } else if (name === 'TAG') {
       while (isBlankC(this.ch())) this.skip();
       const handle = this.scanTagHandle(true, start);
@@ -526,7 +547,7 @@ export class Scanner {
       while (isBlankC(this.ch())) this.skip();
       const prefix = this.scanTagUri(true, '', start);
       if (!isBlankzC(this.ch())) this.error('did not find expected whitespace or line break', 'while scanning a %TAG directive', start);
-      token = { type: T.TagDirective, start, end: this.mark(), value: handle, suffix: prefix };
+      token = tok(T.TagDirective, start, handle, S.Plain, prefix);
     } else {
       this.error('found unknown directive name', 'while scanning a directive', start);
     }
@@ -550,22 +571,19 @@ export class Scanner {
     return value;
   }
 
-  private scanAnchor(type: T): Token {
-    const start = this.mark();
+  private scanAnchor(type: T, start: Mark): Token {
     this.skip();
     const from = this.pos;
     while (isAlphaC(this.ch())) this.skip();
     const name = this.s.slice(from, this.pos);
-    const end = this.mark();
     const c = this.ch();
     if (name === '' || !(isBlankzC(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
       this.error('did not find expected alphabetic or numeric character', type === T.Anchor ? 'while scanning an anchor' : 'while scanning an alias', start);
     }
-    return { type, start, end, value: name };
+    return tok(type, start, name);
   }
 
-  private scanTag(): Token {
-    const start = this.mark();
+  private scanTag(start: Mark): Token {
     let handle: string;
     let suffix: string;
     if (this.ch(1) === 60 /* < */) {
@@ -590,7 +608,7 @@ export class Scanner {
       }
     }
     if (!isBlankzC(this.ch())) this.error('did not find expected whitespace or line break', 'while scanning a tag', start);
-    return { type: T.Tag, start, end: this.mark(), value: handle, suffix };
+    return tok(T.Tag, start, handle, S.Plain, suffix);
   }
 
   private scanTagHandle(directive: boolean, start: Mark): string {
@@ -678,7 +696,6 @@ export class Scanner {
     if (this.ch() === 35) while (!isBreakzC(this.ch())) this.skip();
     if (!isBreakzC(this.ch())) this.error('did not find expected comment or line break', 'while scanning a block scalar', start);
     if (isBreakC(this.ch())) this.skipLine();
-    let end = this.mark();
 
     let indent = 0;
     if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
@@ -687,7 +704,6 @@ export class Scanner {
     let leadingBreak = '';
     let trailingBreaks = '';
     const breaks = (): void => {
-      end = this.mark();
       let maxIndent = 0;
       for (;;) {
         while ((indent === 0 || this.col < indent) && this.ch() === 32) this.skip();
@@ -697,7 +713,6 @@ export class Scanner {
         }
         if (!isBreakC(this.ch())) break;
         trailingBreaks += this.readLine();
-        end = this.mark();
       }
       if (indent === 0) {
         indent = maxIndent;
@@ -726,11 +741,10 @@ export class Scanner {
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += trailingBreaks;
-    return { type: T.Scalar, start, end, value: out, style: literal ? S.Literal : S.Folded };
+    return tok(T.Scalar, start, out, literal ? S.Literal : S.Folded);
   }
 
-  private scanFlowScalar(single: boolean): Token {
-    const start = this.mark();
+  private scanFlowScalar(single: boolean, start: Mark): Token {
     this.skip();
     let out = '';
     let leadingBreak = '';
@@ -843,18 +857,16 @@ export class Scanner {
       }
     }
     this.skip();
-    return { type: T.Scalar, start, end: this.mark(), value: out, style: single ? S.Single : S.Double };
+    return tok(T.Scalar, start, out, single ? S.Single : S.Double);
   }
 
-  private scanPlainScalar(): Token {
+  private scanPlainScalar(start: Mark): Token {
     let out = '';
     let leadingBreak = '';
     let trailingBreaks = '';
     let whitespaces = '';
     let leadingBlanks = false;
     const indent = this.indent + 1;
-    const start = this.mark();
-    let end = this.mark();
     for (;;) {
       if (this.col === 0 && (this.isDocumentIndicator(45) || this.isDocumentIndicator(46))) break;
       if (this.ch() === 35) break;
@@ -878,8 +890,8 @@ export class Scanner {
           }
         }
         copied = true;
-        this.skip();
-        end = this.mark();
+        this.pos++;
+        this.col++;
       }
       if (copied) out += this.s.slice(from0, this.pos);
       const c = this.ch();
@@ -905,6 +917,6 @@ export class Scanner {
       if (this.flowLevel === 0 && this.col < indent) break;
     }
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return { type: T.Scalar, start, end, value: out, style: S.Plain };
+    return tok(T.Scalar, start, out, S.Plain);
   }
 }

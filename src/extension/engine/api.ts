@@ -14,9 +14,13 @@ import { maskSecretPair, maskSecrets } from './mask.ts';
 import { planView, type PlanView, type SourceLink } from './plan-view.ts';
 import { fieldAtLine, fieldsFromLine, type AffectedField, type FieldProvenance } from './provenance-view.ts';
 import type { LineInfo, YNode } from '../../engine/yaml/index.ts';
+import { discoverApps, findApps, type AppEntry, type AppsResult, type KustomizeRenderer } from '../../engine/apps/index.ts';
+import { fromJSON, marshalYAML } from '../../engine/apps/gotemplate/index.ts';
+import { GitOpsError } from '../../engine/errors/index.ts';
+import { appsTreeData, type AppsTreeData, type AppNode } from './apps-view.ts';
 
 export { FEATURES, MISSING_REASON, maskSecretPair, maskSecrets };
-export type { Feature, PlanView, SourceLink, FieldProvenance, AffectedField };
+export type { Feature, PlanView, SourceLink, FieldProvenance, AffectedField, AppsTreeData, AppNode };
 
 /** A problem to show in the editor, located in a file on disk. */
 export interface Problem {
@@ -128,8 +132,58 @@ async function renderOverlayText(_dir: string, _opts: RenderOptions): Promise<Ra
 }
 
 async function rawRender(target: RenderTarget, opts: RenderOptions): Promise<RawRender> {
-  if (target.kind === 'app') throw new Unavailable('apps');
+  if (target.kind === 'app') return renderAppText(target, opts);
   return renderOverlayText(target.dir, opts);
+}
+
+/** The kustomize renderer the apps engine renders kustomize sources with; directory sources need none. */
+function kustomizeRenderer(): KustomizeRenderer | undefined {
+  return undefined;
+}
+
+async function discover(anyPath: string, opts: RenderOptions): Promise<{ result: AppsResult; root: string; label: string }> {
+  const { view } = await openView(anyPath, { rev: opts.rev, buffers: opts.buffers });
+  const result = await discoverApps(view, { renderer: kustomizeRenderer(), rev: opts.rev, render: true });
+  return { result, root: view.root, label: view.label };
+}
+
+/** The app a target names: by id, `namespace/name` or name; else the apps an ApplicationSet of that name generates. */
+function appsNamed(result: AppsResult, name: string): AppEntry[] {
+  const direct = findApps(result, name);
+  if (direct.length) return direct.slice(0, 1);
+  return result.apps.filter((a) => a.generatedBy === name);
+}
+
+function appFailure(a: AppEntry): Error {
+  if (a.external) return new GitOpsError(`${a.name} is not rendered: ${a.externalReason ?? 'its source is another repository'}`, a.definedIn, 'apps');
+  const e = a.render?.error;
+  if (e) return new GitOpsError(e.message, { file: e.file, line: e.line, column: e.column }, 'apps');
+  return new GitOpsError(`${a.name} is not rendered: ${a.render?.warnings.at(-1) ?? 'unknown reason'}`, a.definedIn, 'apps');
+}
+
+async function renderAppText(target: Extract<RenderTarget, { kind: 'app' }>, opts: RenderOptions): Promise<RawRender> {
+  const { result, root, label } = await discover(target.repo, opts);
+  const apps = appsNamed(result, target.name);
+  if (!apps.length) throw new GitOpsError(`no Application, ApplicationSet or Flux Kustomization named ${target.name} in ${label}`, undefined, 'apps');
+  const texts: string[] = [];
+  const resources: RawRender['resources'] = [];
+  for (const a of apps) {
+    if (!a.render?.ok) throw appFailure(a);
+    const docs = a.render.objects.map((o) => marshalYAML(fromJSON(o)));
+    // An ApplicationSet's apps one after the other, each introduced by a comment naming it.
+    texts.push(apps.length > 1 ? `# ${a.kind} ${a.name}\n${docs.join('---\n')}` : docs.join('---\n'));
+    a.render.objects.forEach((object, i) => {
+      const at = a.render!.origins[i];
+      resources.push({ object, source: at ? { file: join(root, at.file), line: at.line } : undefined });
+    });
+  }
+  return { text: texts.join('---\n'), objects: resources.length, label, root, resources };
+}
+
+/** Every app of the repository holding `anyPath`, for the Applications view (working tree under the buffers). */
+export async function listApps(anyPath: string, opts: RenderOptions = {}): Promise<AppsTreeData> {
+  const { result, root } = await discover(anyPath, opts);
+  return appsTreeData(result, root);
 }
 
 async function failure(err: unknown, target: RenderTarget, opts: RenderOptions, t0: number): Promise<RenderResult> {
@@ -254,7 +308,23 @@ export async function planPreview(target: RenderTarget, opts: RenderOptions = {}
     const [group] = o.apiVersion?.includes('/') ? o.apiVersion.split('/') : [''];
     if (res.source) sources.set(objectKeyString({ group: group!, kind: o.kind ?? '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' }), res.source);
   }
-  const plan = planSync({ app: { name, destinationNamespace: '' }, desired });
+  let app: Parameters<typeof planSync>[0]['app'] = { name, destinationNamespace: '' };
+  if (target.kind === 'app') {
+    const { result } = await discover(target.repo, opts);
+    const entry = appsNamed(result, target.name)[0];
+    if (entry?.kind === 'Kustomization') return { ...empty, error: { message: `${entry.name} is a Flux Kustomization: Flux applies it in one step, there is no Argo CD sync plan to show` } };
+    if (entry) {
+      const policy = entry.syncPolicy as { syncOptions?: string[]; automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean } | null };
+      app = {
+        name: entry.name,
+        namespace: entry.namespace,
+        destinationNamespace: entry.destination.namespace ?? '',
+        syncOptions: policy.syncOptions ?? [],
+        ...(policy.automated ? { automated: policy.automated } : {}),
+      };
+    }
+  }
+  const plan = planSync({ app, desired });
   return planView(plan, {
     title,
     against,

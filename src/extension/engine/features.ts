@@ -8,7 +8,7 @@ export type Feature = 'render' | 'provenance' | 'apps' | 'diff' | 'plan';
 export const FEATURES: Readonly<Record<Feature, boolean>> = {
   render: false,
   provenance: false,
-  apps: false,
+  apps: true,
   diff: false,
   plan: true,
 };

@@ -4,8 +4,8 @@
  * elements, `$patch: replace` on lists, `$retainKeys`, `$setElementOrder/<list>`, `$deleteFromPrimitiveList/<list>`,
  * merge keys from the type's patch metadata, nulls deleting fields, and the element order rules (patch elements in
  * the patch's order, the rest where they were). The same routine also merges two patches (for three-way patches),
- * where the parallel directives are carried instead of applied. Go iterates maps in random order; we use the
- * patch's key order, which only matters when one patch both adds to and deletes from the same primitive list.
+ * where the parallel directives are carried instead of applied. Go iterates maps in random order; the only place
+ * that shows is a patch that both deletes a value from a primitive list and adds it back: we delete first.
  */
 import {
   deepEqual,
@@ -63,7 +63,11 @@ export function mergeMap(originalIn: JsonObject | null, patch: JsonObject, schem
   applyRetainKeysDirective(original, patch, opts);
   mergePatchIntoOriginal(original, patch, schema, opts);
 
-  for (const key of Object.keys(patch)) {
+  // Go visits the keys in random order; deletions from primitive lists go first here (a value both deleted and
+  // added ends up present, as it does in one of Go's orders).
+  const keys = Object.keys(patch);
+  const ordered = [...keys.filter((k) => k.startsWith(DELETE_FROM_PRIMITIVE_LIST)), ...keys.filter((k) => !k.startsWith(DELETE_FROM_PRIMITIVE_LIST))];
+  for (const key of ordered) {
     if (!Object.prototype.hasOwnProperty.call(patch, key)) continue;
     const patchV = patch[key]!;
     let k = key;
