@@ -541,7 +541,7 @@ export interface BuildOutput {
 }
 
 function renameLocator(r: Resource): Loc | undefined {
-  return r.generatedAt;
+  return r.renames[r.renames.length - 1]?.at ?? r.generatedAt;
 }
 
 /** Finishes a build at the top kustomization (kustomize's makeCustomizedResMap and Kustomizer.Run). */
@@ -570,6 +570,7 @@ export async function buildTop(dir: string, ctx: BuildContext): Promise<BuildOut
     r.storePreviousId();
     const change: Change = { op: 'hash suffix', detail: `-${h}: kustomize hashes the generated content`, at: r.generatedAt };
     r.setName(`${r.name}-${h}`, rec, change);
+    r.renames.push({ what: 'hash suffix', at: r.generatedAt });
   }
   fixNameReferences(m, ra.config, rec, renameLocator);
   resolveVars(m, ra.vars, ra.config.fs.varReference, rec, ctx.warnings);
