@@ -174,31 +174,50 @@ class Discovery {
     }
     if (!this.ctx.renderEnabled) return;
     // Render until no app is left unrendered: a parent's render may reveal children, whose renders reveal more,
-    // and a child whose manifest the parent changed is rendered again.
-    for (let guard = 0; guard < 100000; guard++) {
-      const id = this.seen.find((x) => !this.entries.get(x)!.render);
-      if (!id) break;
-      const app = this.entries.get(id)!;
-      if (app.external) {
-        app.render = { ok: false, objects: [], origins: [], warnings: [] };
-        continue;
-      }
-      const render = await this.render(app);
-      this.entries.get(id)!.render = render;
-      const kids: string[] = [];
-      for (let i = 0; i < render.objects.length; i++) {
-        const o = render.objects[i]!;
-        if (!appObjectKind(o)) continue;
-        const at = render.origins[i];
-        const { list, set } = await this.candidates(o, at ?? app.definedIn, undefined, this.entries.get(id)!);
-        for (const c of list) {
-          const kid = this.claim(this.entries.get(id)!, c, set ? undefined : at);
-          if (kid) kids.push(kid);
+    // and a child whose manifest the parent changed is rendered again. Apps found so far render concurrently; their
+    // children are then registered in a fixed order, so the result does not depend on timing.
+    for (let round = 0; round < 1000; round++) {
+      const pending = this.seen.filter((x) => !this.entries.get(x)!.render);
+      if (!pending.length) break;
+      const renders = await mapLimit(pending, RENDER_CONCURRENCY, async (id) => {
+        const app = this.entries.get(id)!;
+        return app.external ? ({ ok: false, objects: [], origins: [], warnings: [] } as AppRender) : this.render(app);
+      });
+      for (let k = 0; k < pending.length; k++) {
+        const id = pending[k]!;
+        const render = renders[k]!;
+        this.entries.get(id)!.render = render;
+        const kids: string[] = [];
+        for (let i = 0; i < render.objects.length; i++) {
+          const o = render.objects[i]!;
+          if (!appObjectKind(o)) continue;
+          const at = render.origins[i];
+          const { list, set } = await this.candidates(o, at ?? this.entries.get(id)!.definedIn, undefined, this.entries.get(id)!);
+          for (const c of list) {
+            const kid = this.claim(this.entries.get(id)!, c, set ? undefined : at);
+            if (kid) kids.push(kid);
+          }
         }
+        this.childrenOf.set(id, [...new Set(kids)]);
       }
-      this.childrenOf.set(id, [...new Set(kids)]);
     }
   }
+}
+
+const RENDER_CONCURRENCY = 8;
+
+/** Maps with at most `limit` calls in flight; results keep the input order. */
+async function mapLimit<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function sortedByFile(ids: string[], entries: Map<string, AppEntry>): string[] {
@@ -211,7 +230,8 @@ export async function discoverApps(view: FileView, opts: AppsOptions = {}): Prom
   const facts = await repoFacts(view, opts);
   const errors: AppError[] = [...index.errors];
   const ctx: RepoContext = {
-    view,
+    // Everything reads through the index: one walk, stats and listings from memory, each file read once.
+    view: index,
     index,
     remotes: facts.remotes,
     currentBranch: opts.rev !== undefined ? undefined : facts.currentBranch,

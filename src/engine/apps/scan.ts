@@ -3,7 +3,7 @@
  * and every YAML document that may be an Argo CD or Flux object (parsed with provenance so errors can name the line).
  */
 import { GitOpsError } from '../errors/index.ts';
-import type { FileView } from '../source/index.ts';
+import { normalizeRel, type DirEntry, type EntryKind, type FileView } from '../source/index.ts';
 import { parseYamlDocuments, toPlain, type YNode } from '../yaml/index.ts';
 import type { AppError, DefinedIn } from './types.ts';
 
@@ -25,8 +25,20 @@ function skipDir(name: string): boolean {
   return name.startsWith('.') || name === 'node_modules';
 }
 
-export class RepoIndex {
+/**
+ * The repository as one walk saw it, served back as a FileView: stats and listings from memory, file texts read
+ * once. Discovery renders hundreds of apps that each stat and list the same folders; answering from memory keeps
+ * that off the disk (and off git's object database for a revision). Paths the walk skipped (hidden folders,
+ * node_modules) go to the underlying view.
+ */
+export class RepoIndex implements FileView {
   readonly view: FileView;
+  readonly label: string;
+  readonly root: string;
+  readonly commit?: string;
+  private readonly fileSet = new Set<string>();
+  private readonly dirSet = new Set<string>(['']);
+  private readonly listings = new Map<string, DirEntry[]>();
   /** Every non-hidden directory except the root, in Go's WalkDir pre-order (what GetGitDirectories returns). */
   readonly dirs: string[] = [];
   /** Every file under a non-hidden directory, in the same walk order. */
@@ -38,11 +50,15 @@ export class RepoIndex {
 
   private constructor(view: FileView) {
     this.view = view;
+    this.label = view.label;
+    this.root = view.root;
+    this.commit = view.commit;
   }
 
   static async build(view: FileView): Promise<RepoIndex> {
     const idx = new RepoIndex(view);
     await idx.walk('');
+    idx.order('');
     // Read and filter in parallel; the view caches nothing itself.
     const candidates = idx.files.filter((f) => MANIFEST_EXT.test(f));
     const texts = await Promise.all(candidates.map((f) => idx.readText(f).catch(() => '')));
@@ -54,25 +70,67 @@ export class RepoIndex {
 
   private async walk(dir: string): Promise<void> {
     const entries = await this.view.list(dir);
+    this.listings.set(dir, entries);
+    const sub: Promise<void>[] = [];
     for (const e of entries) {
       const p = dir ? `${dir}/${e.name}` : e.name;
       if (e.kind === 'dir') {
         if (skipDir(e.name)) continue;
+        this.dirSet.add(p);
+        sub.push(this.walk(p));
+      } else {
+        this.fileSet.add(p);
+      }
+    }
+    await Promise.all(sub);
+  }
+
+  /** Fills `dirs` and `files` in WalkDir pre-order from the listings (the walk itself ran in parallel). */
+  private order(dir: string): void {
+    for (const e of this.listings.get(dir) ?? []) {
+      const p = dir ? `${dir}/${e.name}` : e.name;
+      if (e.kind === 'dir') {
+        if (!this.dirSet.has(p)) continue;
         this.dirs.push(p);
-        await this.walk(p);
+        this.order(p);
       } else {
         this.files.push(p);
       }
     }
   }
 
+  /** Whether the walk covered this path (so that its absence from the index means it does not exist). */
+  private covered(rel: string): boolean {
+    return !rel.split('/').some((seg) => skipDir(seg));
+  }
+
   readText(path: string): Promise<string> {
-    let t = this.texts.get(path);
+    const rel = normalizeRel(path);
+    let t = this.texts.get(rel);
     if (!t) {
-      t = this.view.readText(path);
-      this.texts.set(path, t);
+      t = this.view.readText(rel);
+      this.texts.set(rel, t);
     }
     return t;
+  }
+
+  readFile(path: string): Promise<Uint8Array> {
+    return this.view.readFile(path);
+  }
+
+  async stat(path: string): Promise<EntryKind | undefined> {
+    const rel = normalizeRel(path);
+    if (this.fileSet.has(rel)) return 'file';
+    if (this.dirSet.has(rel)) return 'dir';
+    if (this.covered(rel)) return undefined;
+    return this.view.stat(rel);
+  }
+
+  async list(dir: string): Promise<DirEntry[]> {
+    const rel = normalizeRel(dir);
+    const l = this.listings.get(rel);
+    if (l) return l;
+    return this.view.list(rel);
   }
 
   /**

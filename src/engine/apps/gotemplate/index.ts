@@ -11,7 +11,7 @@ export { TemplateExecError } from './exec.ts';
 export { TemplateParseError } from './parse.ts';
 export type { GoValue, GoMap } from './values.ts';
 export { fromJSON, toJSON, formatValue, formatFloat, sprintf } from './values.ts';
-export { marshalJSON, marshalYAML, resolvesNonString } from './serialize.ts';
+export { marshalJSON, marshalYAML } from './serialize.ts';
 export { mergoMerge, deepCopy } from './funcs.ts';
 
 const funcs = templateFuncs();
