@@ -371,7 +371,8 @@ export class ApiCore {
     if (!t.verbs.includes('create')) throw methodNotSupported(t.group, t.plural, 'create');
     if (target.subresource) throw methodNotSupported(t.group, `${t.plural}/${target.subresource}`, 'create');
     const input = this.checkBodyIdentity(t, version, body);
-    const obj = dropNulls(clone(input)) as JsonObject;
+    // Controllers hand over objects they built for the purpose; clients' bodies are copied and lose their nulls.
+    const obj = (opts.internal ? { ...input, metadata: isObject(input.metadata) ? { ...input.metadata } : {} } : dropNulls(clone(input))) as JsonObject;
     obj.apiVersion = formatApiVersion(t.group, t.storageVersion);
     obj.kind = t.kind;
     const md: JsonObject = isObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
@@ -403,7 +404,7 @@ export class ApiCore {
       else delete obj.status;
     }
     this.prepareCreate(t, obj);
-    this.pruneAndDefault(t, version, obj, opts);
+    if (!opts.internal) this.pruneAndDefault(t, version, obj, opts);
     applyDefaults(t, obj, this.env.defaults, true);
     this.validate(t, version, obj, undefined);
     if (name && this.peek(t, md.namespace as string | undefined, name)) throw alreadyExists(t.group, t.plural, name);
@@ -419,7 +420,7 @@ export class ApiCore {
     if (opts.dryRun) return clone(this.present(t, obj, version));
     delete md.resourceVersion;
     this.commit(t, obj);
-    return clone(this.present(t, obj, version));
+    return opts.internal ? this.present(t, obj, version) : clone(this.present(t, obj, version));
   }
 
   /** What a kind's create strategy adds (a Job's selector and labels, a PVC's protection finalizer). */

@@ -29,6 +29,7 @@ export class FieldSet {
   ensure(pe: string): FieldSet {
     this.emptyMemo = undefined;
     this.v1Memo = undefined;
+    this.entryMemo = undefined;
     this.children ??= new Map();
     let c = this.children.get(pe);
     if (!c) {
@@ -44,6 +45,7 @@ export class FieldSet {
     cur.member = true;
     cur.emptyMemo = false;
     cur.v1Memo = undefined;
+    cur.entryMemo = undefined;
   }
 
   has(path: readonly string[]): boolean {
@@ -175,12 +177,20 @@ export class FieldSet {
     for (const k of keys) {
       const c = this.children.get(k)!;
       if (c.isEmpty()) continue;
-      const inner = c.toFieldsV1();
-      const hasKids = Object.keys(inner).length > 0;
-      if (c.member && hasKids) out[k] = { '.': {}, ...inner };
-      else out[k] = inner;
+      out[k] = c.asEntry();
     }
     return out;
+  }
+
+  private entryMemo: JsonObject | undefined;
+
+  /** This node as its parent lists it: its FieldsV1, with `.` first when it is a member with children. */
+  private asEntry(): JsonObject {
+    if (this.entryMemo && this.v1Memo) return this.entryMemo;
+    const inner = this.toFieldsV1();
+    const e = this.member && Object.keys(inner).length > 0 ? { '.': {}, ...inner } : inner;
+    this.entryMemo = e;
+    return e;
   }
 }
 

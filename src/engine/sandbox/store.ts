@@ -159,6 +159,8 @@ export class ObjectStore {
   }
 
   private reindex(t: ResourceType, key: string, prev: JsonObject | undefined, next: JsonObject | undefined): void {
+    // Most writes keep the owner references (the very same array, as writes share unchanged parts).
+    if (prev && next && metaOf(prev).ownerReferences === metaOf(next).ownerReferences) return;
     const full = `${typeKey(t)}|${key}`;
     const owners = (o: JsonObject | undefined) => {
       const refs = o ? metaOf(o).ownerReferences : undefined;

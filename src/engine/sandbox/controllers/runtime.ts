@@ -41,7 +41,11 @@ export interface Controller {
 export interface SimulationConfig {
   /** Pod scheduled → containers running. */
   podStartMs: number;
-  /** Pod scheduled → Ready (unless a readiness failure is injected). */
+  /**
+   * Pod scheduled → Ready (unless a readiness failure is injected); never before the containers start, and a
+   * readiness probe's initialDelaySeconds comes on top of the start. By default pods without a probe are Ready as
+   * soon as they run, as on a real node.
+   */
   podReadyMs: number;
   /** Deleted pod → gone (capped by its grace period). */
   podTerminationMs: number;
@@ -59,7 +63,7 @@ export interface SimulationConfig {
 
 export const DEFAULT_SIMULATION: SimulationConfig = {
   podStartMs: 1000,
-  podReadyMs: 2000,
+  podReadyMs: 1000,
   podTerminationMs: 1000,
   jobRunMs: 5000,
   pvcBindMs: 1000,
@@ -96,9 +100,20 @@ export class ControllerContext {
     return this.nowCache.text;
   }
 
+  private typeCache = new Map<string, ResourceType | undefined>();
+  private typeCacheGen = -1;
+
   type(kind: string): ResourceType | undefined {
+    const reg = this.api.registry;
+    if (this.typeCacheGen !== reg.generationCounter) {
+      this.typeCache.clear();
+      this.typeCacheGen = reg.generationCounter;
+    }
+    if (this.typeCache.has(kind)) return this.typeCache.get(kind);
     const i = kind.indexOf('/');
-    return this.api.registry.byKind(kind.slice(0, i), kind.slice(i + 1));
+    const t = reg.byKind(kind.slice(0, i), kind.slice(i + 1));
+    this.typeCache.set(kind, t);
+    return t;
   }
 
   private mustType(kind: string): ResourceType {
@@ -150,7 +165,7 @@ export class ControllerContext {
     const t = this.mustType(kind);
     const md = metaOf(obj);
     try {
-      return this.api.create({ t, version: t.storageVersion, namespace: md.namespace as string | undefined }, obj, { fieldManager: manager });
+      return this.api.create({ t, version: t.storageVersion, namespace: md.namespace as string | undefined }, obj, { fieldManager: manager, internal: true });
     } catch (e) {
       this.runtime.note(`${this.nameOf(kind, md)}: create failed: ${(e as Error).message}`);
       return undefined;
