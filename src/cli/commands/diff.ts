@@ -11,6 +11,7 @@ import {
   diffFolderRevisions,
   diffAppsLive,
   diffAppsRevisions,
+  cachedRenderer,
   folderRenderer,
   type KustomizeFolderRenderer,
   diffJson,
@@ -28,7 +29,7 @@ import {
   type LiveSource,
   type SystemSettings,
 } from '../../engine/diff/index.ts';
-import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, type FileView } from '../../engine/source/index.ts';
+import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { cliRenderer } from './apps.ts';
 import { render } from '../../engine/render/index.ts';
@@ -121,11 +122,17 @@ async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
   return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
 }
 
-/** The project's kustomize renderer, as the apps engine wants it (unless the apps command injects its own). */
+/**
+ * The project's kustomize renderer, as the apps engine wants it (unless the apps command injects its own), behind
+ * the replay cache: an app whose files are the same at both revisions is rendered once.
+ */
 const projectRenderer: KustomizeRenderer = async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source }));
+let cached: { inner: KustomizeRenderer; outer: KustomizeRenderer } | undefined;
 
 function appsRenderer(): KustomizeRenderer {
-  return cliRenderer() ?? projectRenderer;
+  const inner = cliRenderer() ?? projectRenderer;
+  if (cached?.inner !== inner) cached = { inner, outer: cachedRenderer(inner) };
+  return cached.outer;
 }
 
 function kustomizeRenderer(): KustomizeFolderRenderer {
@@ -133,7 +140,7 @@ function kustomizeRenderer(): KustomizeFolderRenderer {
   return async (view, dir) => r(view, dir);
 }
 
-async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> {
+async function run(args: Args, io: CliIO, errors: string[], notes: string[]): Promise<AppDiff[]> {
   const path = resolve(io.cwd, args.dir ?? '.');
   const repo = await findRepo(path);
   const { view: worktree, rel } = await openView(path);
@@ -148,7 +155,7 @@ async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> 
       if (!branch) throw new GitOpsError('--base: no default branch found (no origin/HEAD, main or master); name one', undefined, 'no-base');
       rev = await mergeBase(repo.dir, 'HEAD', branch);
     }
-    const revView = await GitRevisionView.open(repo.dir, rev);
+    const revView = await revisionView(repo.dir, rev);
     if (live) desiredView = revView;
     else before = revView;
   }
@@ -171,10 +178,24 @@ async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> 
       : await diffAppsRevisions({ before: before!, after: worktree, renderer: appsRenderer(), app: args.app, system });
     if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
     errors.push(...r.errors);
-    if (r.notes.length && r.apps[0]) r.apps[0].warnings.push(...r.notes);
+    notes.push(...r.notes);
     return r.apps;
   }
   return [];
+}
+
+/** A commit never changes: its view (and the trees it has read) is kept for later diffs in the same process. */
+const revisionViews = new Map<string, GitRevisionView>();
+async function revisionView(repoDir: string, rev: string): Promise<GitRevisionView> {
+  const commit = await resolveRevision(repoDir, rev);
+  const key = `${repoDir}\0${commit}`;
+  let v = revisionViews.get(key);
+  if (!v) {
+    v = await GitRevisionView.open(repoDir, commit);
+    if (revisionViews.size >= 8) revisionViews.delete(revisionViews.keys().next().value!);
+    revisionViews.set(key, v);
+  }
+  return v;
 }
 
 async function liveSource(args: Args, io: CliIO): Promise<LiveSource> {
@@ -195,8 +216,9 @@ export const diff: Command = {
     }
     let results: AppDiff[];
     const errors: string[] = [];
+    const notes: string[] = [];
     try {
-      results = await run(args, io, errors);
+      results = await run(args, io, errors, notes);
     } catch (e) {
       // Exit 2 for every failure (1 means "differences"); located errors keep their file:line:column.
       if (isGitOpsError(e)) io.err(`${e.toString()}\n`);
@@ -209,7 +231,9 @@ export const diff: Command = {
     }
     if (args.format === 'json') io.out(JSON.stringify(diffJson(results), null, 2) + '\n');
     else if (args.format === 'markdown') io.out(diffMarkdown(results));
-    else io.out(diffText(results, { color: io.isTTY }));
+    else io.out(results.length ? diffText(results, { color: io.isTTY }) : 'No apps to diff.\n');
+    // Notes (apps left out on purpose) go to stderr so that --json and --markdown stay clean.
+    for (const n of notes) io.err(`note: ${n}\n`);
     // Apps that could not be rendered make the whole answer incomplete: say which, and exit 2.
     for (const e of errors) io.err(`${e}\n`);
     if (errors.length) return 2;
