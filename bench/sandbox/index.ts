@@ -5,7 +5,7 @@
  *      as a ratio to (1);
  *   3. 200 Deployments rolled out and settled over virtual time (target: under 1 s of wall time), then a rolling
  *      update of all of them.
- * Run: npx node --import tsx bench/sandbox/run.ts
+ * Run: npm run bench -- sandbox
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
