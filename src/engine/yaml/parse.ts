@@ -46,7 +46,7 @@ export interface RawDoc {
   /** The document has merge keys, null-tagged keys or alias keys. */
   specialKeys: boolean;
   /**
-   * The document ends with a keep-chomped block scalar that ends with an empty line, followed by nothing but
+   * The document ends with a keep-chomped block scalar whose last line is empty, followed by nothing but
    * comments: kustomize's reader keeps those comments and, writing them back, adds a line break to that scalar.
    */
   commentAfterKeptBreaks?: ScalarNode;
@@ -149,7 +149,9 @@ class Composer {
       }
       const doc: RawDoc = { root, start, aliases: this.sawAlias, specialKeys: this.sawSpecialKey };
       const last = sc.lastContent;
-      if (root && last && last.type === T.Scalar && (last.style === S.Literal || last.style === S.Folded) && last.value.endsWith('\n\n')) {
+      // The scalar's last line is empty: it ends with an empty line after content, or is nothing but empty lines.
+      const endsEmpty = (v: string): boolean => v.endsWith('\n\n') || /^\n+$/.test(v);
+      if (root && last && last.type === T.Scalar && (last.style === S.Literal || last.style === S.Folded) && endsEmpty(last.value)) {
         const rest = sc.slice(last.major, sc.peek().index);
         if (/(^|\n)[ \t]*#/.test(rest)) doc.commentAfterKeptBreaks = lastScalar(root);
       }
