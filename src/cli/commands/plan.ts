@@ -7,24 +7,27 @@ import { basename, resolve } from 'node:path';
 import { GitOpsError } from '../../engine/errors/index.ts';
 import { findArgoCdConfigMap, HealthChecker, readArgoCdConfigMap, type ArgoCdConfigMap } from '../../engine/health/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
-import { parseArgocdCm } from '../../engine/diff/index.ts';
+import { discoverApps, findApps, flattenLists, renderDirectory, type AppEntry } from '../../engine/apps/index.ts';
+import { ignoreRulesOf, parseArgocdCm } from '../../engine/diff/index.ts';
+import { readSnapshot } from '../../engine/sandbox/index.ts';
 import { planSyncWithDiff, planToJson, type Plan, type PlanTask, type TrackingMethod } from '../../engine/plan/index.ts';
 import { findRepo, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
-import { parseYamlDocuments, toPlain } from '../../engine/yaml/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
+import { cliRenderer } from './apps.ts';
 
-const USAGE = `Usage: gitops-sandbox plan <dir> | --app <name> [--cluster sandbox[:<state-file>]] [--json | --markdown]
+const USAGE = `Usage: gitops-sandbox plan <dir> | --app <name> [<repo-dir>] [--cluster sandbox[:<state-file>]] [--json | --markdown]
 
 Shows the sync Argo CD would run: tasks in execution order, grouped by phase and wave, with hooks and their
 delete policies, prune, which waves wait for health, and warnings.
 
 Options:
   --cluster sandbox[:<file>]  compare with a sandbox state (without it, or with an empty sandbox, everything is created)
-  --app <name>                plan an Application found in the repo (not yet: needs app discovery, issue 5)
-  --app-name <name>           the Application name used for tracking (default: the folder name)
-  --dest-namespace <ns>       spec.destination.namespace (default: default)
-  --sync-option <opt>         a spec.syncPolicy.syncOptions item, e.g. CreateNamespace=true (repeatable)
-  --prune                     the sync prunes (automated.prune or the Prune box)
+  --app <name>                plan an Argo CD Application found in the repo (name, namespace/name or its id); its
+                              destination, sync options, automated.prune and ignoreDifferences are used
+  --app-name <name>           with <dir>: the Application name used for tracking (default: the folder name)
+  --dest-namespace <ns>       with <dir>: spec.destination.namespace (default: default)
+  --sync-option <opt>         a spec.syncPolicy.syncOptions item, e.g. CreateNamespace=true (repeatable; added to the app's)
+  --prune                     the sync prunes (default: the app's automated.prune; off for a folder)
   --revision <sha>            the revision used for generateName hook names (default: HEAD when in a git repo)
   --argocd-cm <file>          the argocd-cm with custom health checks (default: the first one found in the repo)
   --json | --markdown         machine-readable or Markdown output
@@ -93,7 +96,6 @@ function parseArgs(args: string[]): Args {
         out.dir = a;
     }
   }
-  if (out.app !== undefined && out.dir !== undefined) throw new UsageError('give a directory or --app, not both');
   if (out.app === undefined && out.dir === undefined) throw new UsageError('expected a directory or --app <name>');
   if (out.cluster !== undefined && out.cluster !== 'sandbox' && !out.cluster.startsWith('sandbox:')) {
     throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${out.cluster}`);
@@ -104,68 +106,60 @@ function parseArgs(args: string[]): Args {
 const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /**
- * The desired objects of a folder: the one call that turns a source into manifests. Plain manifests are read as
- * Argo CD's directory source does (the folder's *.yaml, *.yml and *.json, not recursive).
+ * The desired objects of a folder: the one call that turns a source into manifests. A kustomization goes through the
+ * project's renderer (as wired for `apps`); plain manifests are read as Argo CD's directory source does.
  */
 async function renderDesired(view: FileView, rel: string): Promise<KubeObject[]> {
   const entries = await view.list(rel);
   const kustomization = entries.find((e) => e.kind === 'file' && KUSTOMIZATION_NAMES.includes(e.name));
   if (kustomization) {
-    throw new GitOpsError(
-      'planning a kustomization needs the kustomize renderer (issue 3), which is not on main yet; point plan at a folder of plain manifests for now',
-      { file: rel ? `${rel}/${kustomization.name}` : kustomization.name },
-      'not-yet',
-    );
-  }
-  const objects: KubeObject[] = [];
-  for (const e of entries) {
-    if (e.kind !== 'file' || !/\.(ya?ml|json)$/i.test(e.name)) continue;
-    const file = rel ? `${rel}/${e.name}` : e.name;
-    for (const doc of parseYamlDocuments(await view.readText(file), file)) {
-      if (!doc.node) continue;
-      const value = toPlain(doc.node);
-      if (value === null) continue;
-      const at = { file, line: doc.node.origin?.line ?? doc.start.line, column: doc.node.origin?.column ?? doc.start.column };
-      if (typeof value !== 'object' || Array.isArray(value)) throw new GitOpsError('a manifest must be a mapping with apiVersion and kind', at, 'manifest');
-      const o = value as KubeObject;
-      if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') throw new GitOpsError('a manifest needs apiVersion and kind', at, 'manifest');
-      const items = (o as { items?: unknown }).items;
-      if (o.kind.endsWith('List') && Array.isArray(items)) {
-        for (const item of items as KubeObject[]) objects.push(item);
-      } else {
-        if (!o.metadata || typeof o.metadata !== 'object') o.metadata = {};
-        objects.push(o);
-      }
+    const renderer = cliRenderer();
+    if (!renderer) {
+      throw new GitOpsError(
+        'planning a kustomization needs the kustomize renderer (issue 3), which is not on main yet; point plan at a folder of plain manifests for now',
+        { file: rel ? `${rel}/${kustomization.name}` : kustomization.name },
+        'not-yet',
+      );
     }
+    return (await renderer(view, rel)).map((r) => r.object);
   }
-  return objects;
+  return flattenLists(await renderDirectory(view, rel, undefined)).map((r) => r.object);
 }
 
-/** The live objects of `--cluster sandbox[:<file>]`: none for a fresh sandbox, else the objects of the state file. */
+/** The Application `--app` names, rendered as Argo CD would. */
+async function appToPlan(view: FileView, query: string): Promise<AppEntry> {
+  const found = await discoverApps(view, { renderer: cliRenderer() });
+  const matches = findApps(found, query).filter((a) => a.kind === 'Application');
+  if (matches.length === 0) {
+    const flux = findApps(found, query).some((a) => a.kind === 'Kustomization');
+    throw new GitOpsError(
+      flux ? `${query} is a Flux Kustomization: plan previews Argo CD syncs` : `no Argo CD Application named ${query} in ${found.viewLabel} (see gitops-sandbox apps)`,
+      undefined,
+      'app',
+    );
+  }
+  if (matches.length > 1) throw new GitOpsError(`${query} names ${matches.length} Applications (${matches.map((a) => a.id).join(', ')}); use namespace/name`, undefined, 'app');
+  const app = matches[0]!;
+  if (app.external) throw new GitOpsError(`${app.name}: ${app.externalReason ?? 'its source is not in this repository'}`, app.definedIn, 'app');
+  const r = app.render;
+  if (!r || !r.ok) {
+    const e = r?.error;
+    throw new GitOpsError(`${app.name} did not render: ${e?.message ?? 'no render'}`, e ? { file: e.file, line: e.line, column: e.column } : app.definedIn, 'app');
+  }
+  return app;
+}
+
+/** The live objects of `--cluster sandbox[:<file>]`: none for a fresh sandbox, else the objects of its state file. */
 async function loadCluster(spec: string, cwd: string): Promise<KubeObject[]> {
   if (spec === 'sandbox') return [];
-  if (!spec.startsWith('sandbox:')) throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${spec}`);
-  const file = spec.slice('sandbox:'.length);
-  let text: string;
+  const file = resolve(cwd, spec.slice('sandbox:'.length));
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    await readFile(file);
   } catch {
-    // A state file that does not exist yet is an empty sandbox, as `sandbox` commands treat it.
+    // A state file that does not exist yet is a sandbox nothing was synced to.
     return [];
   }
-  const docs = parseYamlDocuments(text, file);
-  const out: KubeObject[] = [];
-  const take = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(take);
-    else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (Array.isArray(o.objects)) take(o.objects);
-      else if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) take(o.items);
-      else if (typeof o.apiVersion === 'string' && typeof o.kind === 'string') out.push(o as KubeObject);
-    }
-  };
-  for (const d of docs) if (d.node) take(toPlain(d.node));
-  return out;
+  return (await readSnapshot(file)).objects;
 }
 
 async function headRevision(abs: string): Promise<string | undefined> {
@@ -183,16 +177,10 @@ export const plan: Command = {
   usage: USAGE,
   async run(argv: string[], io: CliIO): Promise<number> {
     const args = parseArgs(argv);
-    if (args.app !== undefined) {
-      throw new GitOpsError(
-        `--app ${args.app}: not yet — finding Applications in the repo (issue 5) has not landed; give the app's source folder instead`,
-        undefined,
-        'not-yet',
-      );
-    }
-    const abs = resolve(io.cwd, args.dir!);
+    const abs = resolve(io.cwd, args.dir ?? '.');
     const { view, rel } = await openView(abs);
-    const desired = await renderDesired(view, rel);
+    const app = args.app !== undefined ? await appToPlan(view, args.app) : undefined;
+    const desired = app ? app.render!.objects : await renderDesired(view, rel);
     let cm: ArgoCdConfigMap | undefined;
     if (args.argocdCm) {
       const file = resolve(io.cwd, args.argocdCm);
@@ -202,15 +190,32 @@ export const plan: Command = {
     const health = await HealthChecker.create(cm?.overrides);
     const live = args.cluster ? await loadCluster(args.cluster, io.cwd) : undefined;
     const method = cm?.settings.trackingMethod as TrackingMethod | undefined;
-    const result = await planSyncWithDiff({
-      app: { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions },
-      desired,
-      live,
-      health,
-      prune: args.prune,
-      revision: args.revision ?? (await headRevision(abs)) ?? '',
-      tracking: { method: method && ['annotation', 'label', 'annotation+label'].includes(method) ? method : undefined, labelKey: cm?.settings.instanceLabelKey, installationID: cm?.settings.installationID },
-    }, { diff: { system: parseArgocdCm(cm?.data, cm?.file) } });
+    const policy = app?.syncPolicy as { automated?: { prune?: boolean; selfHeal?: boolean } | null; syncOptions?: string[]; managedNamespaceMetadata?: Record<string, unknown> } | undefined;
+    const result = await planSyncWithDiff(
+      {
+        app: app
+          ? {
+              name: app.name,
+              namespace: app.namespace,
+              destinationNamespace: app.destination.namespace ?? '',
+              syncOptions: [...(policy?.syncOptions ?? []), ...args.syncOptions],
+              automated: policy?.automated ?? undefined,
+              managedNamespaceMetadata: policy?.managedNamespaceMetadata as { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined,
+            }
+          : { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions },
+        desired,
+        live,
+        health,
+        prune: args.prune || undefined,
+        revision: args.revision ?? (await headRevision(abs)) ?? '',
+        tracking: {
+          method: method && ['annotation', 'label', 'annotation+label'].includes(method) ? method : undefined,
+          labelKey: cm?.settings.instanceLabelKey,
+          installationID: cm?.settings.installationID,
+        },
+      },
+      { diff: { system: parseArgocdCm(cm?.data, cm?.file), ignoreDifferences: app ? ignoreRulesOf(app.manifest) : undefined } },
+    );
     if (args.format === 'json') io.out(`${JSON.stringify(planToJson(result), null, 2)}\n`);
     else if (args.format === 'markdown') io.out(markdown(result, cm));
     else io.out(text(result, cm));
