@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
+import { explainAll } from '../../engine/provenance/index.ts';
 import { findKustomizations, Renderer, type RenderResult } from '../../engine/render/index.ts';
 import { openView, type FileView } from '../../engine/source/index.ts';
 import { emitDocuments, type MapNode, type YNode } from '../../engine/yaml/index.ts';
@@ -9,6 +10,7 @@ import { runRenderApp } from './apps.ts';
 
 const USAGE = `Usage:
   gitops-sandbox render <dir> [--rev <git-rev>] [--show-secrets]
+  gitops-sandbox render <dir> --provenance [--rev <git-rev>]
   gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--show-secrets]
   gitops-sandbox render --app <name> [<repo-dir>] [--rev <git-rev>] [--show-secrets]
 
@@ -22,6 +24,9 @@ stream on stdout (exit 0), or the error, located as file:line:column, on stderr 
   --out <dir>       where --all writes
   --app <name>      render one Argo CD Application or Flux Kustomization of the repo as its controller would
                     (see \`gitops-sandbox apps\`): <name>, <namespace>/<name> or <kind>/<namespace>/<name>
+  --provenance      print, as JSON, each rendered document's id and the provenance of every field instead of the
+                    stream: [{"object": {group, version, kind, namespace, name}, "fields": [{"path", "value",
+                    "origin", "history"}]}] (see \`gitops-sandbox explain --help\`; Secret data stays masked)
   --show-secrets    print Secret data and stringData as rendered; by default their values are masked (********),
                     the one difference from kubectl kustomize's output`;
 
@@ -32,10 +37,11 @@ interface Args {
   out?: string;
   rev?: string;
   showSecrets: boolean;
+  provenance: boolean;
 }
 
 function parseArgs(args: string[]): Args {
-  const a: Args = { showSecrets: false };
+  const a: Args = { showSecrets: false, provenance: false };
   for (let i = 0; i < args.length; i++) {
     const x = args[i]!;
     const value = () => {
@@ -52,15 +58,17 @@ function parseArgs(args: string[]): Args {
     else if (x === '--app') a.app = value();
     else if (x.startsWith('--app=')) a.app = x.slice(6);
     else if (x === '--show-secrets') a.showSecrets = true;
+    else if (x === '--provenance') a.provenance = true;
     else if (x.startsWith('-')) throw new UsageError(`unknown option ${x}`);
     else if (a.dir === undefined) a.dir = x;
     else throw new UsageError(`unexpected argument ${x}`);
   }
   if (a.app !== undefined) {
-    if (a.all !== undefined || a.out !== undefined) throw new UsageError('--app renders one app; --all and --out go without it');
+    if (a.all !== undefined || a.out !== undefined || a.provenance) throw new UsageError('--app renders one app; --all, --out and --provenance go without it');
   } else if (a.all !== undefined) {
     if (a.dir !== undefined) throw new UsageError('give either <dir> or --all <repo-dir>, not both');
     if (a.out === undefined) throw new UsageError('--all needs --out <dir>');
+    if (a.provenance) throw new UsageError('--provenance goes with one <dir>, not --all');
   } else {
     if (a.dir === undefined) throw new UsageError('missing <dir>');
     if (a.out !== undefined) throw new UsageError('--out goes with --all');
@@ -98,8 +106,9 @@ function describeError(err: unknown): string {
 
 async function renderOne(a: Args, io: CliIO): Promise<number> {
   const { view, rel } = await openView(resolve(io.cwd, a.dir!), { rev: a.rev });
-  const result = await new Renderer().render(view, rel);
-  io.out(a.showSecrets ? result.text : maskedText(result));
+  const result = await new Renderer().render(view, rel, { provenance: a.provenance });
+  if (a.provenance) io.out(JSON.stringify(explainAll(result.resources), null, 2) + '\n');
+  else io.out(a.showSecrets ? result.text : maskedText(result));
   return 0;
 }
 
