@@ -41,7 +41,12 @@ function deleteWhen(policies: argocd.HookDeletePolicy[], generated: boolean): st
   if (policies.includes('HookSucceeded')) parts.push('when the whole sync operation succeeds (not when the hook finishes)');
   if (policies.includes('HookFailed')) parts.push('when the sync operation fails');
   if (policies.includes('BeforeHookCreation')) {
-    parts.push(generated ? 'never: generateName gives it a new name on every sync, so copies pile up' : 'before the next sync creates it again; it stays in the cluster until then');
+    const otherwise = parts.length > 0 ? 'otherwise ' : '';
+    parts.push(
+      generated
+        ? `${otherwise}never: generateName gives it a new name on every sync, so copies pile up`
+        : `${otherwise}before the next sync creates it again${parts.length > 0 ? '' : '; it stays in the cluster until then'}`,
+    );
   }
   return parts.join('; ');
 }
