@@ -114,6 +114,11 @@ test('immutable fields are refused: a Deployment selector, a Job template, a Ser
   const je = apiError(() => sb.patch({ apiVersion: 'batch/v1', kind: 'Job', name: 'j' }, { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox:2' }] } } } }, 'strategic'));
   assert.equal(je.code, 422);
   assert.match(je.status.message ?? '', /spec\.template: Invalid value: .*field is immutable/);
+  const svc = sb.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } });
+  const se = apiError(() => sb.patch({ apiVersion: 'v1', kind: 'Service', name: 's' }, { spec: { clusterIP: '10.96.9.9' } }, 'merge'));
+  assert.equal(se.code, 422);
+  assert.match(se.status.message ?? '', /may not change once set/);
+  assert.ok((svc.spec as any).clusterIP);
 });
 
 test('label and field selectors filter lists; limit and continue page through them', () => {
@@ -147,9 +152,10 @@ test('JSON patch, JSON merge patch and strategic merge patch each do what the AP
   d = sb.patch(ref, { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox' }] } } } }, 'merge');
   assert.deepEqual((d.spec as any).template.spec.containers.map((c: any) => c.name), ['sidecar'], 'a merge patch replaces lists');
   d = sb.patch(ref, { spec: { template: { spec: { containers: [{ name: 'app', image: 'nginx:1.28' }] } } } }, 'strategic');
-  assert.deepEqual((d.spec as any).template.spec.containers.map((c: any) => c.name), ['sidecar', 'app'], 'a strategic merge patch merges containers by name');
+  assert.deepEqual((d.spec as any).template.spec.containers.map((c: any) => c.name), ['app', 'sidecar'], 'a strategic merge patch merges containers by name');
   d = sb.patch(ref, { spec: { template: { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } } } }, 'strategic');
   assert.deepEqual((d.spec as any).template.spec.containers.map((c: any) => c.name), ['app']);
+  assert.equal((d.spec as any).template.spec.containers[0].image, 'nginx:1.28');
   const failed = apiError(() => sb.patch(ref, [{ op: 'test', path: '/spec/replicas', value: 99 }], 'json'));
   assert.equal(failed.code, 422);
   sb.advance(0);

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+/** tsx by absolute URL, so the server can run in any working directory. */
+const TSX = import.meta.resolve('tsx');
 
 export interface Served {
   url: string;
@@ -25,12 +27,12 @@ export async function kubectlMissing(): Promise<string | undefined> {
   });
 }
 
-export async function serve(args: string[] = [], dir?: string): Promise<Served> {
+export async function serve(args: string[] = [], dir?: string, opts: { kubeconfigFlag?: boolean } = {}): Promise<Served> {
   const work = dir ?? mkdtempSync(join(tmpdir(), 'gitops-sandbox-serve-'));
-  const kubeconfig = join(work, 'kubeconfig');
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'sandbox', 'serve', '--kubeconfig', kubeconfig, ...args], {
-    // tsx resolves from the working directory: run from the repository, with absolute paths for everything else.
-    cwd: ROOT,
+  const kubeconfig = opts.kubeconfigFlag === false ? join(work, 'sandbox.kubeconfig') : join(work, 'kubeconfig');
+  const kcArgs = opts.kubeconfigFlag === false ? [] : ['--kubeconfig', kubeconfig];
+  const proc = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), 'sandbox', 'serve', ...kcArgs, ...args], {
+    cwd: work,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });
@@ -42,7 +44,7 @@ export async function serve(args: string[] = [], dir?: string): Promise<Served> 
     const timer = setTimeout(() => fail(new Error(`sandbox serve did not start:\n${out}`)), 60000);
     const check = () => {
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m && out.includes('Kubeconfig written')) {
+      if (m && out.includes('Press Ctrl-C to stop.')) {
         clearTimeout(timer);
         done(m[1]);
       }

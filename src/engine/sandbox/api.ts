@@ -9,7 +9,7 @@ import { applyDefaults, applySchemaDefaults, type DefaultsEnv } from './defaults
 import { clone, deepEqual, getPath, isObject, setPath, type Json, type JsonObject } from './json.ts';
 import { ApplyConflict, allowedFromLastApplied, applyConfig, decodeManaged, encodeManaged, managersForWrite, recordUpdate, type Managers } from './managed-fields.ts';
 import { Random } from './names.ts';
-import { applyJsonPatch, applyMergePatch, applyStrategicPatch, type PatchType } from './patches.ts';
+import { applyPatch, type PatchType } from './patches.ts';
 import { ResourceRegistry, type ResourceType } from './registry.ts';
 import { matchFields, matchRequirements, parseFieldSelector, parseLabelSelector, selectorString } from './selectors.ts';
 import {
@@ -612,21 +612,10 @@ export class ApiCore {
     const old = this.peek(t, target.namespace, name);
     if (!old) throw notFound(t.group, t.plural, name);
     const current: JsonObject = target.subresource === 'scale' ? this.toScale(t, old, version) : clone(this.present(t, old, version));
-    let patched: Json;
-    try {
-      if (type === 'json') patched = applyJsonPatch(current, patch);
-      else if (type === 'merge') patched = applyMergePatch(current, patch);
-      else {
-        if (target.subresource === 'scale') patched = applyMergePatch(current, patch);
-        else {
-          const { reg, schema } = this.schemaFor(t, version);
-          patched = applyStrategicPatch(reg, schema, current, patch);
-        }
-      }
-    } catch (e) {
-      if (e instanceof ApiError) throw e;
-      throw badRequest((e as Error).message);
-    }
+    const patched = applyPatch(target.subresource === 'scale' && type === 'strategic' ? 'merge' : type, current, patch, {
+      apiVersion: formatApiVersion(t.group, version),
+      kind: t.kind,
+    });
     if (!isObject(patched)) throw badRequest('the patch did not produce an object');
     if (target.subresource === 'scale') return this.updateScale(target, patched, opts, old);
     const pmd = isObject(patched.metadata) ? patched.metadata : {};

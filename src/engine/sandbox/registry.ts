@@ -3,7 +3,7 @@
  * of each Established CustomResourceDefinition. Discovery, REST routing, OpenAPI and the type model all read it.
  */
 import { BUILTIN_KINDS } from '../kube/index.ts';
-import { builtinRootType, builtinTypes } from './builtin-types.ts';
+import { builtinRootType, builtinTypeRef, builtinTypes } from './builtin-types.ts';
 import { isObject, type JsonObject } from './json.ts';
 import { ANY, fromJsonSchema, type Schema, type StructSchema, type TypeRegistry } from './schema.ts';
 
@@ -146,7 +146,7 @@ export class ResourceRegistry {
   /** The schema of a version of a type, and the registry its named references resolve in. */
   schemaOf(t: ResourceType, version: string): { reg: TypeRegistry; schema: Schema } {
     if (t.builtin) {
-      const root = builtinRootType(t.group, t.kind);
+      const root = builtinRootType(t.group, t.kind, version);
       return { reg: builtinTypes, schema: root ? { kind: 'ref', name: root } : ANY };
     }
     return { reg: builtinTypes, schema: t.crSchemas?.[version] ?? t.crSchemas?.[t.storageVersion] ?? ANY };
@@ -183,7 +183,7 @@ export function typeFromCRD(crd: JsonObject): ResourceType | undefined {
         ...st.fields,
         apiVersion: { kind: 'scalar', type: 'string' },
         kind: { kind: 'scalar', type: 'string' },
-        metadata: { kind: 'ref', name: 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' },
+        metadata: builtinTypeRef('ObjectMeta'),
       };
     }
     crSchemas[name] = s;

@@ -5,6 +5,7 @@
  */
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { parseDocument } from 'yaml';
 import { GitOpsError } from '../errors/index.ts';
 import { formatApiVersion, parseApiVersion, type KubeObject } from '../kube/index.ts';
 import { ApiCore, type ApplyOptions, type DeleteOptions, type DeleteResult, type ListOptions, type Subresource, type Target, type WatchEvent, type WatchOptions, type WriteOptions } from './api.ts';
@@ -530,16 +531,10 @@ export async function readSnapshot(file: string): Promise<SandboxSnapshot> {
   try {
     s = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    let line = 1;
-    let column = 1;
-    if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      line = before.split('\n').length;
-      column = pos - before.lastIndexOf('\n');
-    }
-    throw new GitOpsError(`not a sandbox state file: invalid JSON (${(e as Error).message})`, { file, line, column }, 'sandbox-state');
+    // JSON.parse does not say where; the YAML parser (a JSON superset) does.
+    const err = parseDocument(text).errors[0];
+    const [line, column] = err?.linePos?.[0] ? [err.linePos[0].line, err.linePos[0].col] : [1, 1];
+    throw new GitOpsError(`not a sandbox state file: invalid JSON (${(e as Error).message.split('\n')[0]})`, { file, line, column }, 'sandbox-state');
   }
   if (!isObject(s) || s.format !== SNAPSHOT_FORMAT || !Array.isArray(s.objects))
     throw new GitOpsError(`not a sandbox state file (expected "format": "${SNAPSHOT_FORMAT}")`, { file, line: 1, column: 1 }, 'sandbox-state');

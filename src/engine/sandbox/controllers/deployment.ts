@@ -49,6 +49,19 @@ export class DeploymentController implements Controller {
   name = 'deployment';
   kinds = ['apps/Deployment'];
   owns = ['apps/ReplicaSet'];
+  // Recreate waits for old pods to disappear: their deletion concerns the Deployment that owns their ReplicaSet.
+  watches = [
+    {
+      kind: '/Pod',
+      map: (p: JsonObject, ctx: ControllerContext): Key[] => {
+        const ref = controllerRef(p);
+        if (!ref || ref.kind !== 'ReplicaSet') return [];
+        const rs = ctx.get('apps/ReplicaSet', metaOf(p).namespace as string, String(ref.name));
+        const dref = rs ? controllerRef(rs) : undefined;
+        return dref && dref.kind === 'Deployment' ? [{ kind: 'apps/Deployment', namespace: metaOf(p).namespace as string, name: String(dref.name) }] : [];
+      },
+    },
+  ];
 
   reconcile(ctx: ControllerContext, key: Key): void {
     let d = ctx.get('apps/Deployment', key.namespace, key.name);
@@ -135,7 +148,8 @@ export class DeploymentController implements Controller {
     if (newRS && !paused) {
       if (recreate) {
         for (const rs of olds) scale(rs, 0);
-        const oldRunning = olds.some((rs) => rsStatus(rs, 'replicas') > 0);
+        // Recreate waits until every old pod is gone, terminating ones included.
+        const oldRunning = olds.some((rs) => ctx.owned(rs, '/Pod').some((p) => !['Succeeded', 'Failed'].includes(String((p.status as JsonObject | undefined)?.phase))));
         if (!oldRunning) newRS = scale(newRS, replicas);
       } else {
         newRS = this.rollingUpdate(ctx, newRS, olds, replicas, maxSurge, maxUnavailable, scale);

@@ -24,10 +24,29 @@ function targetUtilization(spec: JsonObject): number {
 export class HPAController implements Controller {
   name = 'horizontal-pod-autoscaler';
   kinds = ['autoscaling/HorizontalPodAutoscaler'];
+  /** Last sync per HPA (uid → virtual ms and the generation it saw): HPAs act once per sync period. */
+  private readonly synced = new Map<string, { at: number; generation: number }>();
+
+  saveState(): Json {
+    return Object.fromEntries([...this.synced].map(([k, v]) => [k, { ...v }]));
+  }
+
+  loadState(s: Json): void {
+    this.synced.clear();
+    if (isObject(s)) for (const [k, v] of Object.entries(s)) if (isObject(v) && typeof v.at === 'number') this.synced.set(k, { at: v.at, generation: Number(v.generation ?? 0) });
+  }
 
   reconcile(ctx: ControllerContext, key: Key): void {
     const hpa = ctx.get('autoscaling/HorizontalPodAutoscaler', key.namespace, key.name);
     if (!hpa || metaOf(hpa).deletionTimestamp) return;
+    const uid = String(metaOf(hpa).uid);
+    const generation = Number(metaOf(hpa).generation ?? 0);
+    const last = this.synced.get(uid);
+    if (last && last.generation === generation && ctx.now() < last.at + ctx.config.hpaSyncMs) {
+      ctx.requeue(this, key, last.at + ctx.config.hpaSyncMs - ctx.now());
+      return;
+    }
+    this.synced.set(uid, { at: ctx.now(), generation });
     const spec = isObject(hpa.spec) ? hpa.spec : {};
     const ref = isObject(spec.scaleTargetRef) ? spec.scaleTargetRef : {};
     const group = parseApiVersion(String(ref.apiVersion ?? '')).group;

@@ -39,8 +39,8 @@ export class StatefulSetController implements Controller {
     const revOf = (p: JsonObject) => String((metaOf(p).labels as Record<string, string> | undefined)?.[REV_LABEL] ?? '');
     const runningReady = (p: JsonObject) => podPhase(p) === 'Running' && isReady(p) && !isTerminating(p);
     const templateFor = (ordinal: number): { rev: string; tpl: JsonObject } => {
-      // Pods below the partition (and all pods under OnDelete) keep the current revision when recreated.
-      if (onDelete || ordinal < partition) {
+      // Pods below the partition keep the current revision when recreated; under OnDelete a recreated pod is new.
+      if (!onDelete && ordinal < partition) {
         const cur = revisions.find((r) => metaOf(r).name === currentRevision);
         const t = cur && isObject(cur.data) && isObject(cur.data.spec) && isObject(cur.data.spec.template) ? (clone(cur.data.spec.template) as JsonObject) : clone(template);
         delete t.$patch;

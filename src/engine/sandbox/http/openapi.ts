@@ -125,9 +125,10 @@ export function openapiV3Document(reg: ResourceRegistry, group: string, version:
     const gvk: JsonObject = { group: t.group, version, kind: t.kind };
     let rootName: string;
     if (t.builtin) {
-      rootName = builtinRootType(t.group, t.kind) ?? `io.k8s.api.${t.group || 'core'}.${version}.${t.kind}`;
+      rootName = builtinRootType(t.group, t.kind, version) ?? `${t.kind}.${version}`;
       em.ref(rootName);
       em.flush();
+      if (!em.components[rootName].properties) em.components[rootName] = { type: 'object', properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: '#/components/schemas/ObjectMeta' } }, 'x-kubernetes-preserve-unknown-fields': true };
     } else {
       rootName = crComponentName(t, version);
       em.components[rootName] = em.schema(t.crSchemas?.[version] ?? { kind: 'any' });

@@ -134,7 +134,8 @@ export class SandboxServer {
     return stringifyYaml({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: context, cluster: { server: this.url } }],
+      // Plain HTTP on loopback; client-node refuses http:// unless TLS verification is declared skipped.
+      clusters: [{ name: context, cluster: { server: this.url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: context, user: {} }],
       contexts: [{ name: context, context: { cluster: context, user: context, namespace } }],
       'current-context': context,
