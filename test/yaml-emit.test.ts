@@ -160,3 +160,9 @@ test('the line map follows merged maps too (their fields point at the merged-in 
   assert.deepEqual(lines[image]!.path, ['app', 'image']);
   assert.equal(lines[image]!.node?.origin?.line, 2, 'the value came from the anchored map');
 });
+
+test('toPlainV2 reads like sigs.k8s.io/yaml (kustomization files): YAML 1.1 booleans, keys as strings, last duplicate wins', async () => {
+  const { toPlainV2 } = await import('../src/engine/yaml/index.ts');
+  const [n] = nodes('a: yes\nb: "yes"\nc: 2020-01-01\n1: x\ntrue: z\ne: 0x10\ng: {<<: [{p: 1, q: 1}, {q: 2, r: 2}], r: 3}\nh: 1\nh: 2\n');
+  assert.deepEqual(toPlainV2(n!), { a: true, b: 'yes', c: '2020-01-01', 1: 'x', true: 'z', e: 16, g: { p: 1, q: 1, r: 3 }, h: 2 });
+});

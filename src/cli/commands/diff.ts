@@ -11,6 +11,7 @@ import {
   diffFolderRevisions,
   diffAppsLive,
   diffAppsRevisions,
+  cachedRenderer,
   folderRenderer,
   type KustomizeFolderRenderer,
   diffJson,
@@ -28,7 +29,7 @@ import {
   type LiveSource,
   type SystemSettings,
 } from '../../engine/diff/index.ts';
-import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, type FileView } from '../../engine/source/index.ts';
+import { defaultBaseBranch, findRepo, GitRevisionView, mergeBase, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { cliRenderer } from './apps.ts';
 import { render } from '../../engine/render/index.ts';
@@ -121,11 +122,17 @@ async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
   return sandboxStateLiveSource(resolve(cwd, file), `sandbox ${file}`);
 }
 
-/** The project's kustomize renderer, as the apps engine wants it (unless the apps command injects its own). */
+/**
+ * The project's kustomize renderer, as the apps engine wants it (unless the apps command injects its own), behind
+ * the replay cache: an app whose files are the same at both revisions is rendered once.
+ */
 const projectRenderer: KustomizeRenderer = async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source }));
+let cached: { inner: KustomizeRenderer; outer: KustomizeRenderer } | undefined;
 
 function appsRenderer(): KustomizeRenderer {
-  return cliRenderer() ?? projectRenderer;
+  const inner = cliRenderer() ?? projectRenderer;
+  if (cached?.inner !== inner) cached = { inner, outer: cachedRenderer(inner) };
+  return cached.outer;
 }
 
 function kustomizeRenderer(): KustomizeFolderRenderer {
@@ -148,7 +155,7 @@ async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> 
       if (!branch) throw new GitOpsError('--base: no default branch found (no origin/HEAD, main or master); name one', undefined, 'no-base');
       rev = await mergeBase(repo.dir, 'HEAD', branch);
     }
-    const revView = await GitRevisionView.open(repo.dir, rev);
+    const revView = await revisionView(repo.dir, rev);
     if (live) desiredView = revView;
     else before = revView;
   }
@@ -175,6 +182,20 @@ async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> 
     return r.apps;
   }
   return [];
+}
+
+/** A commit never changes: its view (and the trees it has read) is kept for later diffs in the same process. */
+const revisionViews = new Map<string, GitRevisionView>();
+async function revisionView(repoDir: string, rev: string): Promise<GitRevisionView> {
+  const commit = await resolveRevision(repoDir, rev);
+  const key = `${repoDir}\0${commit}`;
+  let v = revisionViews.get(key);
+  if (!v) {
+    v = await GitRevisionView.open(repoDir, commit);
+    if (revisionViews.size >= 8) revisionViews.delete(revisionViews.keys().next().value!);
+    revisionViews.set(key, v);
+  }
+  return v;
 }
 
 async function liveSource(args: Args, io: CliIO): Promise<LiveSource> {

@@ -48,3 +48,4 @@ export { diffFolderRevisions, type FolderRevisionInput } from './folder.ts';
 export { kubeContextLiveSource } from './kube-source.ts';
 export { sandboxLiveSource, sandboxStateLiveSource } from './sandbox-source.ts';
 export { diffAppsRevisions, diffAppsLive, type AppsDiffResult, type AppsRevisionInput, type AppsLiveInput } from './apps-diff.ts';
+export { cachedRenderer } from './render-cache.ts';

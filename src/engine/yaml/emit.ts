@@ -196,6 +196,17 @@ function selectStyle(requested: Style, a: Analysis, simpleKey: boolean, empty: b
   return style;
 }
 
+const SIMPLE_WORD = /^[A-Za-z_][\w./-]*$/;
+const MAYBE_V2_SCALAR = /^[yYnNtTfFoO]/;
+
+/**
+ * A word of letters, digits and `_ . / -` that starts with a letter or `_`: yaml.v2 prints it plain (unless it reads
+ * as a YAML 1.1 boolean or null, which `v2CanBePlain` settles), and it can never fold.
+ */
+function isSimpleWord(s: string): boolean {
+  return SIMPLE_WORD.test(s) && (!MAYBE_V2_SCALAR.test(s) || v2CanBePlain(s));
+}
+
 const planCache = new Map<string, Plan>();
 const numPlanCache = new Map<string, Plan>();
 
@@ -519,8 +530,21 @@ class Writer {
   }
 
   scalarValue(v: OScalar): void {
-    const plan = planFor(v.text, v.k === 'str');
-    this.scalar(v.text, plan, plan.valueStyle, true);
+    const text = v.text;
+    // Numbers, booleans, null and simple words print as they are: no analysis needed.
+    if (v.k !== 'str' || (text.length <= 128 && isSimpleWord(text))) {
+      if (!this.whitespace) {
+        this.out += ' ';
+        this.column++;
+      }
+      this.out += text;
+      this.column += text.length;
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
+    const plan = planFor(text, true);
+    this.scalar(text, plan, plan.valueStyle, true);
   }
 
   emptyFlow(open: string, close: string): void {
@@ -614,6 +638,19 @@ class Writer {
   }
 
   key(key: string): void {
+    if (key.length <= 128 && isSimpleWord(key)) {
+      // At the start of a line: no separating space needed.
+      if (!this.whitespace) {
+        this.out += ' ';
+        this.column++;
+      }
+      this.out += key;
+      this.column += key.length + 1;
+      this.out += ':';
+      this.whitespace = false;
+      this.indention = false;
+      return;
+    }
     const plan = planFor(key, true);
     if (plan.keyStyle !== undefined) {
       this.scalar(key, plan, plan.keyStyle, false);

@@ -11,3 +11,4 @@ export { toPlain, fromOutput } from './plain.ts';
 export { toOutput, type OValue, type OMap, type OSeq, type OScalar } from './output.ts';
 export { v2KeyLess, v2KeyOrder } from './keyorder.ts';
 export { readResources } from './kio.ts';
+export { toPlainV2 } from './plainv2.ts';

@@ -129,9 +129,24 @@ function compare(a: string, b: string): number {
 
 /** Indices of `keys` in the order yaml.v2 prints them. */
 export function v2KeyOrder(keys: string[]): number[] {
-  const idx = new Array<number>(keys.length);
-  for (let i = 0; i < keys.length; i++) idx[i] = i;
-  if (keys.length < 2) return idx;
+  const n = keys.length;
+  const idx = new Array<number>(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  if (n < 2) return idx;
+  if (n <= 24) {
+    // Insertion sort: one comparison per step, and most maps are short.
+    for (let i = 1; i < n; i++) {
+      const x = idx[i]!;
+      const kx = keys[x]!;
+      let j = i - 1;
+      while (j >= 0 && v2KeyLess(kx, keys[idx[j]!]!)) {
+        idx[j + 1] = idx[j]!;
+        j--;
+      }
+      idx[j + 1] = x;
+    }
+    return idx;
+  }
   idx.sort((x, y) => compare(keys[x]!, keys[y]!));
   return idx;
 }

@@ -245,7 +245,7 @@ function foldedRoundTrip(v: string): string {
       breaks = false;
     }
   }
-  const doc = parseYamlDocuments(out + '\n', 'folded')[0]!.node!;
+  const doc = parseYamlDocuments(out, 'folded')[0]!.node!;
   const result = doc.kind === 'map' && doc.entries[0]!.value.kind === 'scalar' ? doc.entries[0]!.value.value : v;
   if (foldedCache.size > 5000) foldedCache.clear();
   foldedCache.set(v, result);

@@ -68,13 +68,18 @@ function shortTag(tag: string): string {
   return tag.startsWith(LONG_PREFIX) ? '!!' + tag.slice(LONG_PREFIX.length) : tag;
 }
 
+const DEFAULT_TAGS: ReadonlyMap<string, string> = new Map([
+  ['!', '!'],
+  ['!!', 'tag:yaml.org,2002:'],
+]);
+
 /** Turns the composer's raw tree (with aliases) into the internal shape; aliases stay as AliasRef. */
 class Composer {
   private readonly sc: Scanner;
   private readonly anchors = new Map<string, RawNode>();
   /** Anchored collections still being parsed (an alias to one of them would contain itself). */
   private readonly open = new Set<RawNode>();
-  private tagDirectives = new Map<string, string>();
+  private tagDirectives: ReadonlyMap<string, string> = DEFAULT_TAGS;
   private readonly lineDelta: number;
   /** The current document has an alias (it needs expanding). */
   sawAlias = false;
@@ -141,7 +146,7 @@ class Composer {
       // Document end: an optional '...'.
       t = sc.peek();
       if (t.type === T.DocumentEnd) sc.next();
-      this.tagDirectives = new Map();
+      this.tagDirectives = DEFAULT_TAGS;
       if (firstOnly) break;
     }
     return out;
@@ -149,6 +154,11 @@ class Composer {
 
   private directives(): void {
     const sc = this.sc;
+    const first = sc.peek();
+    if (first.type !== T.VersionDirective && first.type !== T.TagDirective) {
+      this.tagDirectives = DEFAULT_TAGS;
+      return;
+    }
     let version = false;
     const tags = new Map<string, string>();
     for (;;) {

@@ -870,30 +870,34 @@ export class Scanner {
     for (;;) {
       if (this.col === 0 && (this.isDocumentIndicator(45) || this.isDocumentIndicator(46))) break;
       if (this.ch() === 35) break;
+      // Copy a run of non-blank characters up to an indicator that ends the scalar.
+      const text = this.s;
+      const n = this.n;
+      const flow = this.flowLevel > 0;
       const from0 = this.pos;
-      let copied = false;
-      for (;;) {
-        const c = this.ch();
-        if (isBlankzC(c)) break;
-        if (c === 58 && isBlankzC(this.ch(1))) break;
-        if (this.flowLevel > 0 && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125)) break;
-        if (!copied && (leadingBlanks || whitespaces.length > 0)) {
-          if (leadingBlanks) {
-            if (leadingBreak[0] === '\n') out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
-            else out += leadingBreak + trailingBreaks;
-            trailingBreaks = '';
-            leadingBreak = '';
-            leadingBlanks = false;
-          } else {
-            out += whitespaces;
-            whitespaces = '';
-          }
-        }
-        copied = true;
-        this.pos++;
-        this.col++;
+      let p = from0;
+      while (p < n) {
+        const c = text.charCodeAt(p);
+        if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0x85 || c === 0x2028 || c === 0x2029) break;
+        if (c === 58 && (p + 1 >= n || isBlankzC(text.charCodeAt(p + 1)))) break;
+        if (flow && (c === 44 || c === 63 || c === 91 || c === 93 || c === 123 || c === 125)) break;
+        p++;
       }
-      if (copied) out += this.s.slice(from0, this.pos);
+      if (p > from0) {
+        if (leadingBlanks) {
+          if (leadingBreak[0] === '\n') out += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+          else out += leadingBreak + trailingBreaks;
+          trailingBreaks = '';
+          leadingBreak = '';
+          leadingBlanks = false;
+        } else if (whitespaces.length > 0) {
+          out += whitespaces;
+          whitespaces = '';
+        }
+        out += text.slice(from0, p);
+        this.col += p - from0;
+        this.pos = p;
+      }
       const c = this.ch();
       if (!(isBlankC(c) || isBreakC(c))) break;
       for (;;) {
