@@ -12,8 +12,8 @@ import { decode, S, type DStruct } from './decode.ts';
 import type { ParseCache } from './factory.ts';
 import { absorb, generate } from './generators.ts';
 import { kustomizeHash } from './hash.ts';
-import { pickKustomizationFile, parseKustomization, fieldSpecArg, type Kustomization } from './kustomization.ts';
-import { Loader, looksRemote, remoteError, type FileCache } from './loader.ts';
+import { KUSTOMIZATION_FILE_NAMES, pickKustomizationFile, parseKustomization, fieldSpecArg, type Kustomization } from './kustomization.ts';
+import { Loader, looksRemote, remoteError, type FileCache, type Observation } from './loader.ts';
 import { fixNameReferences } from './nameref.ts';
 import {
   loadPatches,
@@ -47,6 +47,27 @@ export interface BuildContext {
   schema?: KustomizeSchema;
   /** Whether a strategic merge already ran (a schema set later adds to the built-in one, as kyaml's does). */
   merged?: boolean;
+  /** Results of folders built on their own (bases), reused while every file they read is unchanged. */
+  dirCache?: Map<string, DirCacheEntry>;
+}
+
+/** A base built once: its accumulated result, and everything it read and reported. */
+export interface DirCacheEntry {
+  observations: Observation[];
+  result?: Accumulator;
+  warnings: string[];
+  kustomizations: string[];
+  schemaAfter?: KustomizeSchema;
+  mergedAfter?: boolean;
+}
+
+const schemaIds = new WeakMap<object, number>();
+let nextSchemaId = 1;
+function schemaId(s: KustomizeSchema | undefined): number {
+  if (!s) return 0;
+  let id = schemaIds.get(s);
+  if (!id) schemaIds.set(s, (id = nextSchemaId++));
+  return id;
 }
 
 /** kyaml's SetSchema: the top kustomization sets the schema; a nested one only when none was set yet. */
@@ -76,6 +97,14 @@ export class Accumulator {
   config = TransformerConfig.empty();
   vars = new VarSet();
 
+  clone(): Accumulator {
+    const a = new Accumulator();
+    a.resMap = this.resMap.clone();
+    a.config = this.config;
+    a.vars = this.vars.clone();
+    return a;
+  }
+
   mergeFrom(other: Accumulator, at: Loc): void {
     this.resMap.appendAll(other.resMap.list, at);
     this.config = this.config.merge(other.config);
@@ -100,8 +129,9 @@ function joinOrigin(base: string, path: string): string {
 }
 
 export async function loadKustomization(ldr: Loader, ctx: BuildContext, at: Loc | undefined): Promise<Kustomization> {
-  const names = await ctx.files.listFiles(ldr.root);
-  const name = pickKustomizationFile(names, ldr.root);
+  // Looking for the three names directly is much cheaper than listing the folder.
+  const kinds = await Promise.all(KUSTOMIZATION_FILE_NAMES.map((n) => ctx.files.stat(ldr.root ? `${ldr.root}/${n}` : n)));
+  const name = pickKustomizationFile(KUSTOMIZATION_FILE_NAMES.filter((_, i) => kinds[i] === 'file'), ldr.root);
   if (!name) {
     throw new GitOpsError(
       `no kustomization in ${ldr.root || '.'}: expected one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization'`,
@@ -111,7 +141,7 @@ export async function loadKustomization(ldr: Loader, ctx: BuildContext, at: Loc 
   }
   const file = ldr.root ? `${ldr.root}/${name}` : name;
   const text = (await ctx.files.text(file)) ?? '';
-  const k = parseKustomization(text, file);
+  const k = ctx.parse.memo(`kustomization\0${file}`, text, () => parseKustomization(text, file));
   ctx.kustomizations.push(file);
   ctx.warnings.push(...k.warnings);
   return k;
@@ -153,6 +183,22 @@ class Target {
   }
 
   async accumulateResources(ra: Accumulator, entries: { path: string; at: Loc }[]): Promise<void> {
+    // Start every read at once (the file cache keeps the promises); then process in order, as kustomize does.
+    for (const { path, at } of entries) {
+      try {
+        const p = this.ldr.resolve(path, at);
+        void this.ctx.files.stat(p).then((k) => (k === 'file' ? this.ctx.files.bytes(p) : undefined));
+      } catch {
+        // reported below, in order
+      }
+    }
+    // Objects from consecutive files are added in one batch (one duplicate check instead of one per file).
+    let batch: Resource[] = [];
+    const entryOf = new Map<Resource, Loc>();
+    const flush = () => {
+      if (batch.length) ra.resMap.appendAll(batch, (r) => entryOf.get(r));
+      batch = [];
+    };
     for (const { path, at } of entries) {
       if (path === '') throw new GitOpsError('empty resource path', at, 'kustomization');
       if (/^https?:\/\//i.test(path)) throw remoteError(path, at);
@@ -168,23 +214,67 @@ class Target {
         const { file, text } = await this.ldr.loadText(path, at, 'resource');
         const docs = this.ctx.parse.objects(text, file);
         const origin = this.originFor(path);
-        const list = docs.map((d) => {
+        for (const d of docs) {
           const r = new Resource(d, file);
           if (origin) r.origin = origin;
-          return r;
-        });
-        ra.resMap.appendAll(list, at);
+          batch.push(r);
+          entryOf.set(r, at);
+        }
       } else if (kind === 'dir') {
+        flush();
         ra = await this.accumulateDirectory(ra, path, at, false);
       } else {
         if (looksRemote(path)) throw remoteError(path, at);
         throw new GitOpsError(`resource ${path} not found (looked for ${resolved || '.'})`, at, 'missing-file');
       }
     }
+    flush();
   }
 
   async accumulateDirectory(ra: Accumulator, path: string, at: Loc, isComponent: boolean): Promise<Accumulator> {
     const child = await this.ldr.child(path, at, isComponent ? 'component' : 'resource folder');
+    const ctx = this.ctx;
+    if (isComponent || !ctx.dirCache) return this.buildDirectory(ra, child, path, at, isComponent);
+    // A base is built on its own, so its result depends only on what it reads and on the build's settings.
+    const chain: string[] = [];
+    for (let l: Loader | undefined = child; l; l = l.referrer) chain.push(l.root);
+    const key = [chain.join('<'), joinOrigin(this.originPath, path), ctx.tracking, [...ctx.buildMetadata].join(','), ctx.rec.enabled, schemaId(ctx.schema), Boolean(ctx.merged)].join('\0');
+    const hit = ctx.dirCache.get(key);
+    if (hit && hit.result && (await ctx.files.unchanged(hit.observations))) {
+      ctx.warnings.push(...hit.warnings);
+      ctx.kustomizations.push(...hit.kustomizations);
+      if (hit.schemaAfter !== undefined) ctx.schema = hit.schemaAfter;
+      if (hit.mergedAfter) ctx.merged = true;
+      ra.mergeFrom(hit.result.clone(), at);
+      return ra;
+    }
+    const watch = ctx.files.observe();
+    const w0 = ctx.warnings.length;
+    const k0 = ctx.kustomizations.length;
+    const schemaBefore = ctx.schema;
+    let sub: Accumulator;
+    try {
+      sub = await this.buildDirectory(new Accumulator(), child, path, at, false);
+    } catch (e) {
+      await watch.end();
+      throw e;
+    }
+    const observations = await watch.end();
+    // A base built for the first time is only remembered as seen: copying its result pays off only when it is
+    // built again (an edited overlay re-rendered, overlays sharing a base), not in a one-off render of everything.
+    ctx.dirCache.set(key, {
+      observations,
+      result: hit ? sub.clone() : undefined,
+      warnings: ctx.warnings.slice(w0),
+      kustomizations: ctx.kustomizations.slice(k0),
+      schemaAfter: ctx.schema !== schemaBefore ? ctx.schema : undefined,
+      mergedAfter: ctx.merged,
+    });
+    ra.mergeFrom(sub, at);
+    return ra;
+  }
+
+  private async buildDirectory(ra: Accumulator, child: Loader, path: string, at: Loc, isComponent: boolean): Promise<Accumulator> {
     const kust = await loadKustomization(child, this.ctx, at);
     if (isComponent && kust.kind !== 'Component') {
       throw new GitOpsError(`${path} is listed under components but its kustomization is kind ${kust.kind}, not Component`, at, 'kustomization');
@@ -274,9 +364,9 @@ class Target {
     const m = ra.resMap;
 
     // Every builtin is configured (and its files loaded) before any runs, as kustomize does.
-    const psm = k.patchesStrategicMerge.length ? await loadPatchesStrategicMerge(k, this.ldr) : [];
-    const patches = k.patches.length ? await loadPatches(k, this.ldr) : [];
-    const pj = k.patchesJson6902.length ? await loadPatchesJson6902(k, this.ldr) : [];
+    const psm = k.patchesStrategicMerge.length ? await loadPatchesStrategicMerge(k, this.ldr, this.ctx.parse) : [];
+    const patches = k.patches.length ? await loadPatches(k, this.ldr, this.ctx.parse) : [];
+    const pj = k.patchesJson6902.length ? await loadPatchesJson6902(k, this.ldr, this.ctx.parse) : [];
     const replacements = k.replacements.length ? await loadReplacements(k.replacements, this.ldr) : [];
 
     if (k.patchesStrategicMerge.length) {
@@ -320,8 +410,9 @@ class Target {
       replicasTransform(m, r.name, r.count, r.at, config.fs.replicas, rec);
       this.afterTransformer(ra, this.transformerOrigin('ReplicaCountTransformer'));
     }
+    const imageFields = new Map();
     for (const img of k.images) {
-      imagesTransform(m, img, config.fs.images, rec);
+      imagesTransform(m, img, config.fs.images, rec, imageFields);
       this.afterTransformer(ra, this.transformerOrigin('ImageTagTransformer'));
     }
     if (replacements.length || k.replacements.length) {

@@ -11,21 +11,40 @@ import { clone, get, getString, isNull } from './tree.ts';
 
 interface CacheEntry {
   text: string;
-  docs: MapNode[];
+  /** A pristine copy, kept from the second read of the same text on (a file read once is never copied). */
+  docs?: MapNode[];
 }
 
 /** Parsed documents by file, reused while the file's text is unchanged. */
 export class ParseCache {
   private byFile = new Map<string, CacheEntry>();
+  private memos = new Map<string, { text: string; value: unknown }>();
+
+  /**
+   * A value computed from a text (a parsed kustomization, a classified patch), reused while the text is the same.
+   * `key` names what is computed and from where; callers must not mutate what they get back.
+   */
+  memo<T>(key: string, text: string, compute: () => T): T {
+    const e = this.memos.get(key);
+    if (e && e.text === text) return e.value as T;
+    const value = compute();
+    this.memos.set(key, { text, value });
+    return value;
+  }
 
   /** The file's documents (fresh copies), validated as kustomize validates resources. */
   objects(text: string, file: string): MapNode[] {
-    let e = this.byFile.get(file);
-    if (!e || e.text !== text) {
-      e = { text, docs: parseObjects(text, file) };
-      this.byFile.set(file, e);
+    const e = this.byFile.get(file);
+    if (e && e.text === text) {
+      if (!e.docs) {
+        const docs = parseObjects(text, file);
+        e.docs = docs.map((d) => clone(d));
+        return docs;
+      }
+      return e.docs.map((d) => clone(d));
     }
-    return e.docs.map((d) => clone(d));
+    this.byFile.set(file, { text });
+    return parseObjects(text, file);
   }
 }
 

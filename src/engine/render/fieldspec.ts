@@ -65,6 +65,8 @@ export interface WalkOptions {
   at?: Loc;
 }
 
+const splitCache = new Map<string, string[]>();
+
 /** The setter gets the node at the end of the path; it may change it in place. */
 export type SetFn = (node: YNode, holder: { map: MapNode; key: string } | undefined) => void;
 
@@ -74,7 +76,8 @@ export type SetFn = (node: YNode, holder: { map: MapNode; key: string } | undefi
  */
 export function walkFieldSpec(obj: MapNode, fs: FieldSpec, set: SetFn, opts: WalkOptions = {}, matched = false): void {
   if (!matched && !gvkMatchesSpec(fs, obj)) return;
-  const path = pathSplitter(fs.path, '/');
+  let path = splitCache.get(fs.path);
+  if (!path) splitCache.set(fs.path, (path = pathSplitter(fs.path, '/')));
   walk(obj, path, 0, fs, set, opts, undefined);
 }
 

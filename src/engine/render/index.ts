@@ -21,7 +21,7 @@ import { GitOpsError } from '../errors/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import { normalizeRel, SourceError, type FileView } from '../source/index.ts';
 import { emitDocuments, toPlain, type MapNode } from '../yaml/index.ts';
-import { buildTop, type BuildContext } from './build.ts';
+import { buildTop, type BuildContext, type DirCacheEntry } from './build.ts';
 import { ParseCache } from './factory.ts';
 import { KUSTOMIZATION_FILE_NAMES, parseKustomization } from './kustomization.ts';
 import { FileCache } from './loader.ts';
@@ -97,6 +97,7 @@ function toResult(dir: string, file: string, ctx: BuildContext, list: import('./
 /** Renders kustomizations, keeping caches keyed on file content between renders. */
 export class Renderer {
   private parse = new ParseCache();
+  private dirs = new Map<string, DirCacheEntry>();
 
   async render(view: FileView, dir: string, opts: RenderOptions = {}): Promise<RenderResult> {
     const d = normDir(dir);
@@ -108,6 +109,7 @@ export class Renderer {
       buildMetadata: new Set(),
       tracking: false,
       kustomizations: [],
+      dirCache: this.dirs,
     };
     try {
       const kind = await ctx.files.stat(d);

@@ -5,24 +5,99 @@
  * we render offline. Every read goes through the FileView, so the same code renders the working tree, unsaved
  * buffers and git revisions; reads are cached by the build's FileCache.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { GitOpsError } from '../errors/index.ts';
-import { normalizeRel, SourceError, type FileView } from '../source/index.ts';
+import { normalizeRel, SourceError, WorktreeView, type FileView } from '../source/index.ts';
 import type { Loc } from '../yaml/index.ts';
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Reads through the view once per build and remembers what was read (content fingerprints for caches). */
+/** One answer the file view gave during a build step (what a cached step's result depends on). */
+export type Observation = { op: 'stat'; path: string; value: 'file' | 'dir' | undefined } | { op: 'bytes'; path: string; value: Uint8Array | undefined };
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/**
+ * Reads through the view once per build. It also records, for cached build steps, every answer the view gave while
+ * a step ran (`observe`), so a later build can check the step's inputs are unchanged before reusing its result.
+ * Working-tree reads are synchronous: for the small files of a deploy repo that is several times cheaper than
+ * going through the thread pool.
+ */
 export class FileCache {
   private texts = new Map<string, Promise<Uint8Array | undefined>>();
   private kinds = new Map<string, Promise<'file' | 'dir' | undefined>>();
   private lists = new Map<string, Promise<string[]>>();
+  private readonly diskRoot: string | undefined;
+  private scopes: { ops: { op: 'stat' | 'bytes'; path: string }[] }[] = [];
 
-  constructor(readonly view: FileView) {}
+  constructor(readonly view: FileView) {
+    this.diskRoot = view instanceof WorktreeView ? view.root : undefined;
+  }
+
+  /** Starts recording what the view is asked; `end` returns the answers. Scopes nest. */
+  observe(): { end: () => Promise<Observation[]> } {
+    const scope = { ops: [] as { op: 'stat' | 'bytes'; path: string }[] };
+    this.scopes.push(scope);
+    return {
+      end: async () => {
+        this.scopes.splice(this.scopes.indexOf(scope), 1);
+        const seen = new Set<string>();
+        const out: Observation[] = [];
+        for (const o of scope.ops) {
+          const k = `${o.op}\0${o.path}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          if (o.op === 'stat') out.push({ op: 'stat', path: o.path, value: await this.stat(o.path) });
+          else out.push({ op: 'bytes', path: o.path, value: await this.bytes(o.path) });
+        }
+        return out;
+      },
+    };
+  }
+
+  /** Whether the view still gives these answers. */
+  async unchanged(obs: Observation[]): Promise<boolean> {
+    for (const o of obs) {
+      if (o.op === 'stat') {
+        if ((await this.stat(o.path)) !== o.value) return false;
+      } else if (!sameBytes(await this.bytes(o.path), o.value)) return false;
+    }
+    return true;
+  }
+
+  private note(op: 'stat' | 'bytes', path: string): void {
+    for (const s of this.scopes) s.ops.push({ op, path });
+  }
+
+  private disk(path: string): string | undefined {
+    if (this.diskRoot === undefined) return undefined;
+    try {
+      return join(this.diskRoot, normalizeRel(path));
+    } catch {
+      return undefined;
+    }
+  }
 
   stat(path: string): Promise<'file' | 'dir' | undefined> {
+    this.note('stat', path);
     let p = this.kinds.get(path);
     if (!p) {
-      p = this.view.stat(path).catch(() => undefined);
+      const abs = this.disk(path);
+      if (abs !== undefined) {
+        let k: 'file' | 'dir' | undefined;
+        try {
+          const s = statSync(abs);
+          k = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+        } catch {
+          k = undefined;
+        }
+        p = Promise.resolve(k);
+      } else p = this.view.stat(path).catch(() => undefined);
       this.kinds.set(path, p);
     }
     return p;
@@ -42,12 +117,24 @@ export class FileCache {
   }
 
   bytes(path: string): Promise<Uint8Array | undefined> {
+    this.note('bytes', path);
     let p = this.texts.get(path);
     if (!p) {
-      p = this.view.readFile(path).catch((err) => {
-        if (err instanceof SourceError) return undefined;
-        throw err;
-      });
+      const abs = this.disk(path);
+      if (abs !== undefined) {
+        let b: Uint8Array | undefined;
+        try {
+          b = readFileSync(abs);
+        } catch {
+          b = undefined;
+        }
+        p = Promise.resolve(b);
+      } else {
+        p = this.view.readFile(path).catch((err) => {
+          if (err instanceof SourceError) return undefined;
+          throw err;
+        });
+      }
       this.texts.set(path, p);
     }
     return p;

@@ -32,11 +32,32 @@ function prefixSuffixEquals(a: Resource, b: Resource, allowEmpty: boolean): bool
   return sameEndingSubSlice(a.prefixes, b.prefixes) && sameEndingSubSlice(a.suffixes, b.suffixes);
 }
 
+/** Ids worked out once per pass (names do not change while references are fixed). */
+interface Info {
+  cur: ResId;
+  prev: ResId[];
+  ens: string;
+  cluster: boolean;
+}
+
+let infos = new Map<Resource, Info>();
+function info(r: Resource): Info {
+  let i = infos.get(r);
+  if (!i) {
+    const cur = r.curId();
+    const cluster = isClusterScoped(cur);
+    i = { cur, prev: r.prevIds(), ens: effectiveNamespace(cur), cluster };
+    infos.set(r, i);
+  }
+  return i;
+}
+
 /** Objects a referrer may point at: everything for a cluster-scoped referrer, else same namespace, cluster-scoped,
  * or a namespace its RoleBinding subjects name. */
 function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
-  const rid = referrer.curId();
-  if (isClusterScoped(rid)) return all;
+  const ri = info(referrer);
+  const rid = ri.cur;
+  if (ri.cluster) return all;
   const rbNamespaces = new Set<string>();
   if (referrer.kind === 'RoleBinding') {
     const subjects = get(referrer.node, 'subjects');
@@ -52,12 +73,12 @@ function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
       }
     }
   }
-  const ens = effectiveNamespace(rid);
+  const ens = ri.ens;
   return all.filter((t) => {
-    const id = t.curId();
-    if (isClusterScoped(id)) return true;
-    if (effectiveNamespace(id) === ens) return true;
-    return rbNamespaces.has(t.namespace);
+    const ti = info(t);
+    if (ti.cluster) return true;
+    if (ti.ens === ens) return true;
+    return rbNamespaces.has(ti.cur.namespace);
   });
 }
 
@@ -82,16 +103,16 @@ class ReferenceFixer {
   }
 
   private select(oldName: string, cands: Resource[], identical: (rs: Resource[]) => boolean, at: Loc | undefined): Resource | undefined {
-    let c = cands.filter((r) => r.prevIds().some((id) => id.name === oldName));
-    c = c.filter((r) => r.prevIds().some((id) => gvkSelected(id, this.target)));
+    let c = cands.filter((r) => info(r).prev.some((id) => id.name === oldName));
+    if (!c.length) return undefined;
+    c = c.filter((r) => info(r).prev.some((id) => gvkSelected(id, this.target)));
     const rr = this.roleRefGvk();
-    if (rr) c = c.filter((r) => r.prevIds().some((id) => gvkSelected(id, rr)));
-    const rid = this.referrer.curId();
-    if (!isClusterScoped(rid)) {
-      const ens = effectiveNamespace(rid);
+    if (rr) c = c.filter((r) => info(r).prev.some((id) => gvkSelected(id, rr)));
+    const ri = info(this.referrer);
+    if (!ri.cluster) {
       c = c.filter((r) => {
-        const id = r.curId();
-        return isClusterScoped(id) || r.kind === 'ServiceAccount' || effectiveNamespace(id) === ens;
+        const ti = info(r);
+        return ti.cluster || ti.cur.kind === 'ServiceAccount' || ti.ens === ri.ens;
       });
     }
     if (c.length === 1) return c[0];
@@ -192,7 +213,8 @@ export function fixNameReferences(m: ResMap, config: TransformerConfig, rec: Rec
   if (!refs.length) return;
   // Only objects that were renamed (or moved) can be referral targets, so skip the walk when none was.
   if (!m.list.some((r) => r.prev.length)) return;
-  const orgIds = m.list.map((r) => r.orgId());
+  infos = new Map();
+  const orgIds = m.list.map((r) => info(r).prev[0] ?? info(r).cur);
   const work = new Map<Resource, { spec: NameBackRef['referrers'][number]; target: Gvk }[]>();
   for (const br of refs) {
     for (const spec of br.referrers) {
@@ -204,11 +226,15 @@ export function fixNameReferences(m: ResMap, config: TransformerConfig, rec: Rec
       });
     }
   }
+  // Only objects with earlier names can be referral targets.
+  const renamed = m.list.filter((r) => r.prev.length);
   for (const [r, list] of work) {
-    const cands = candidatesFor(r, m.list);
+    const cands = candidatesFor(r, renamed);
+    if (!cands.length) continue;
     for (const { spec, target } of list) {
       const fixer = new ReferenceFixer(r, spec, { group: target.group, version: target.version, kind: target.kind }, cands, rec, renameAt);
-      walkFieldSpec(r.node, { ...spec, group: '', version: '', kind: '' }, (n) => fixer.set(n), {}, true);
+      walkFieldSpec(r.node, spec, (n) => fixer.set(n), {}, true);
     }
   }
+  infos = new Map();
 }

@@ -7,14 +7,14 @@
  */
 import { GitOpsError } from '../errors/index.ts';
 import { parseYamlDocuments, type Loc, type MapNode, type YNode } from '../yaml/index.ts';
-import { parseObjects } from './factory.ts';
+import { parseObjects, type ParseCache } from './factory.ts';
 import type { Kustomization, PatchArg, SelectorArg } from './kustomization.ts';
 import type { Loader } from './loader.ts';
 import { json6902, parseJson6902, strategicMerge, type Json6902Patch, type KustomizeSchema, type PatchCall, type TextOrigin } from './patch-engine.ts';
 import { Resource, ResMap } from './resource.ts';
 import { describeId, idEquals, parseGroupVersion, type ResId } from './resid.ts';
 import { compileSelector } from './select.ts';
-import { get, getString, mapFromStrings, removeField, setField, stringMap, valuesByKey, type Recorder } from './tree.ts';
+import { clone, get, getString, mapFromStrings, removeField, setField, stringMap, valuesByKey, type Recorder } from './tree.ts';
 
 export interface SmPatch {
   node: MapNode;
@@ -39,12 +39,22 @@ export interface PatchSource {
 
 // ---- locating inline patches --------------------------------------------------------------------------------------
 
+let lastText = '';
+let lastLines: string[] = [];
+function linesOf(text: string): string[] {
+  if (text !== lastText) {
+    lastText = text;
+    lastLines = text.split('\n');
+  }
+  return lastLines;
+}
+
 /**
  * An inline patch is a string inside the kustomization; positions the parser reports inside the string are mapped
  * back onto the kustomization's lines, so provenance and errors point at the patch line the user wrote.
  */
 export function inlineSource(kust: Kustomization, value: string, valueAt: Loc, trimmed: boolean): PatchSource {
-  const lines = kust.text.split('\n');
+  const lines = linesOf(kust.text);
   const indicator = lines[valueAt.line - 1] ?? '';
   const after = indicator.slice(valueAt.column - 1).trimStart();
   const block = after.startsWith('|') || after.startsWith('>');
@@ -194,22 +204,17 @@ function findUnique(m: ResMap, id: ResId, at: Loc, what: string): Resource {
 
 // ---- patchesStrategicMerge ------------------------------------------------------------------------------------------
 
-export async function loadPatchesStrategicMerge(kust: Kustomization, ldr: Loader): Promise<SmPatch[]> {
+export async function loadPatchesStrategicMerge(kust: Kustomization, ldr: Loader, cache?: ParseCache): Promise<SmPatch[]> {
   const out: SmPatch[] = [];
   for (const entry of kust.patchesStrategicMerge) {
     const inline = inlineSource(kust, entry.value, entry.at, false);
-    const parsed = /\n|:\s/.test(entry.value) ? tryStrategicMerge(inline) : undefined;
+    const parsed = /\n|:\s/.test(entry.value) ? classify(inline, cache).sm : undefined;
     if (parsed) {
       for (const node of parsed) out.push({ node, allowNameChange: false, allowKindChange: false, source: inline.describe, file: kust.file });
       continue;
     }
     const { file, text } = await ldr.loadText(entry.value, entry.at, 'patch file');
-    let docs: MapNode[];
-    try {
-      docs = parseObjects(text, file);
-    } catch (e) {
-      throw e instanceof GitOpsError ? e : new GitOpsError(String(e), entry.at, 'patch');
-    }
+    const docs = cache ? cache.objects(text, file) : parseObjects(text, file);
     for (const node of docs) out.push({ node, allowNameChange: false, allowKindChange: false, source: file, file });
   }
   if (!out.length && kust.patchesStrategicMerge.length) {
@@ -245,12 +250,19 @@ async function patchText(kust: Kustomization, arg: PatchArg, ldr: Loader, trimIn
   return { text, file, textOrigin: { file, line: 1, column: 1 }, at: arg.path!.at, describe: file };
 }
 
-export async function loadPatches(kust: Kustomization, ldr: Loader): Promise<LoadedPatch[]> {
+/** Both readings of a patch text, remembered per text (patches are parsed once, not on every render). */
+function classify(source: PatchSource, cache: ParseCache | undefined): { sm?: MapNode[]; json?: Json6902Patch } {
+  const key = `patch\0${source.file}\0${source.textOrigin.line}:${source.textOrigin.column}`;
+  const compute = () => ({ sm: tryStrategicMerge(source), json: tryJson6902(source) });
+  const r = cache ? cache.memo(key, source.text, compute) : compute();
+  return { sm: r.sm?.map((n) => clone(n)), json: r.json };
+}
+
+export async function loadPatches(kust: Kustomization, ldr: Loader, cache?: ParseCache): Promise<LoadedPatch[]> {
   const out: LoadedPatch[] = [];
   for (const arg of kust.patches) {
     const source = await patchText(kust, arg, ldr, true);
-    const sm = tryStrategicMerge(source);
-    const json = tryJson6902(source);
+    const { sm, json } = classify(source, cache);
     if (sm && json) throw new GitOpsError(`patch ${source.describe} qualifies as both a strategic merge and a JSON patch`, source.at, 'patch');
     if (!sm && !json) {
       // Surface the YAML error if the text does not even parse.
@@ -309,7 +321,7 @@ export function runPatches(m: ResMap, patches: LoadedPatch[], ctx: PatchRun): vo
 
 // ---- patchesJson6902 ----------------------------------------------------------------------------------------------
 
-export async function loadPatchesJson6902(kust: Kustomization, ldr: Loader): Promise<LoadedPatch[]> {
+export async function loadPatchesJson6902(kust: Kustomization, ldr: Loader, cache?: ParseCache): Promise<LoadedPatch[]> {
   const out: LoadedPatch[] = [];
   for (const arg of kust.patchesJson6902) {
     if (!arg.target || !arg.target.name) throw new GitOpsError('patchesJson6902: must specify the target name', arg.target?.at ?? arg.at, 'kustomization');
@@ -317,8 +329,8 @@ export async function loadPatchesJson6902(kust: Kustomization, ldr: Loader): Pro
     if (arg.path?.value && arg.patch?.value) throw new GitOpsError('patchesJson6902: must specify a file path or a patch, not both', arg.at, 'kustomization');
     const source = await patchText(kust, arg, ldr, false);
     if (source.text === '') throw new GitOpsError(`patch file ${source.describe} is empty`, source.at, 'patch');
-    parseDocs(source);
-    const json = tryJson6902(source);
+    const { json } = classify(source, cache);
+    if (!json) parseDocs(source);
     if (!json) throw new GitOpsError(`${source.describe} is not a JSON patch (a list of operations)`, source.at, 'patch');
     if (!json.ops.length) throw new GitOpsError(`patch ${source.describe} appears to be empty`, source.at, 'patch');
     out.push({ arg, source, json });

@@ -64,24 +64,45 @@ export class Resource {
   }
 
   get apiVersion(): string {
-    return getString(this.node, 'apiVersion');
+    return fieldText(this.node, 'apiVersion');
   }
   get kind(): string {
-    return getString(this.node, 'kind');
+    return fieldText(this.node, 'kind');
   }
   get name(): string {
-    return getString(this.node, 'metadata', 'name');
+    const m = fieldNode(this.node, 'metadata');
+    return m ? fieldText(m, 'name') : '';
   }
   get namespace(): string {
-    return getString(this.node, 'metadata', 'namespace');
+    const m = fieldNode(this.node, 'metadata');
+    return m ? fieldText(m, 'namespace') : '';
   }
 
   gvk(): Gvk {
     return { ...parseGroupVersion(this.apiVersion), kind: this.kind };
   }
 
+  /** The current id, read in one pass (this is called very often). */
   curId(): ResId {
-    return { ...this.gvk(), name: this.name, namespace: this.namespace };
+    let apiVersion = '';
+    let kind = '';
+    let name = '';
+    let namespace = '';
+    for (const e of this.node.entries) {
+      const k = e.key.value;
+      if (k === 'apiVersion') {
+        if (!apiVersion) apiVersion = scalarText(e.value);
+      } else if (k === 'kind') {
+        if (!kind) kind = scalarText(e.value);
+      } else if (k === 'metadata' && e.value.kind === 'map' && !name && !namespace) {
+        name = fieldText(e.value, 'name');
+        namespace = fieldText(e.value, 'namespace');
+      }
+    }
+    const i = apiVersion.indexOf('/');
+    return i < 0
+      ? { group: '', version: apiVersion, kind, name, namespace }
+      : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1), kind, name, namespace };
   }
 
   prevIds(): ResId[] {
@@ -169,6 +190,22 @@ export class Resource {
   }
 }
 
+function scalarText(n: YNode): string {
+  return n.kind === 'scalar' && n.tag !== '!!null' ? n.value : '';
+}
+
+function fieldNode(m: MapNode, key: string): YNode | undefined {
+  const es = m.entries;
+  for (let i = 0; i < es.length; i++) if (es[i]!.key.value === key) return es[i]!.value;
+  return undefined;
+}
+
+function fieldText(m: YNode, key: string): string {
+  if (m.kind !== 'map') return '';
+  const v = fieldNode(m, key);
+  return v ? scalarText(v) : '';
+}
+
 function stringMapOf(n: YNode | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!n || n.kind !== 'map') return out;
@@ -202,8 +239,20 @@ export class ResMap {
     this.list.push(r);
   }
 
-  appendAll(other: Iterable<Resource>, at?: Loc): void {
-    for (const r of other) this.append(r, at);
+  appendAll(other: Iterable<Resource>, at?: Loc | ((r: Resource) => Loc | undefined)): void {
+    // One pass over the existing ids instead of one per appended object.
+    const seen = new Map<string, Resource>();
+    for (const o of this.list) seen.set(idKey(o.curId()), o);
+    for (const r of other) {
+      const k = idKey(r.curId());
+      const o = seen.get(k);
+      if (o) {
+        const where = typeof at === 'function' ? at(r) : at;
+        throw new GitOpsError(`may not add resource with an already registered id: ${r.describe()} (already added from ${o.source})`, where, 'duplicate-id');
+      }
+      seen.set(k, r);
+      this.list.push(r);
+    }
   }
 
   byAnyId(match: (id: ResId) => boolean): Resource[] {
@@ -217,6 +266,11 @@ export class ResMap {
   clone(): ResMap {
     return new ResMap(this.list.map((r) => r.clone()));
   }
+}
+
+/** A string equal for two ids exactly when kustomize's ResId.Equals says they are equal. */
+export function idKey(id: ResId): string {
+  return `${id.group}|${id.version}|${id.kind}|${id.name}|${effectiveNamespace(id)}`;
 }
 
 export function textOf(n: YNode | undefined): string {

@@ -8,8 +8,8 @@ import type { Change, Loc, MapNode, YNode } from '../yaml/index.ts';
 import type { FieldSpec, TransformerConfig } from './config.ts';
 import { walkFieldSpec } from './fieldspec.ts';
 import type { ImageArg } from './kustomization.ts';
-import type { Resource, ResMap } from './resource.ts';
-import { effectiveNamespace, gvkSelected, idEquals } from './resid.ts';
+import { idKey, type Resource, type ResMap } from './resource.ts';
+import { effectiveNamespace, gvkSelected } from './resid.ts';
 import { entry, get, isNull, scalar, setField, setScalarValue, type Recorder } from './tree.ts';
 
 /** Sets a scalar as kyaml's SetEntry("", value, tag) does; refuses a non-scalar. */
@@ -40,6 +40,12 @@ function setMapEntry(node: YNode, key: string, value: string, rec: Recorder, cha
   const s = scalar(value, '!!str');
   rec.note(s, change);
   node.entries.push({ key: scalar(key, '!!str', keyAt), value: s });
+}
+
+/** The field specs whose kind, group and version select this object (checked once per object, not per use). */
+export function specsFor(r: Resource, specs: FieldSpec[]): FieldSpec[] {
+  const g = r.gvk();
+  return specs.filter((f) => (!f.kind || f.kind === g.kind) && (!f.group || f.group === g.group) && (!f.version || f.version === g.version));
 }
 
 // ---- namespace ------------------------------------------------------------------------------------------------------
@@ -78,14 +84,17 @@ export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: Trans
         }
       }
     }
-    for (const f of specs) {
-      walkFieldSpec(obj, f, (n) => setScalar(n, ns, '!!str', rec, change, 'namespace', describe), { createKind: 'scalar', rec, change });
+    for (const f of specsFor(r, specs)) {
+      walkFieldSpec(obj, f, (n) => setScalar(n, ns, '!!str', rec, change, 'namespace', describe), { createKind: 'scalar', rec, change }, true);
     }
-    const id = r.curId();
-    const same = m.list.filter((o) => idEquals(o.curId(), id));
-    if (same.length !== 1) {
-      throw new GitOpsError(`namespace ${ns} makes two objects the same: ${same.map((o) => `${o.describe()} (from ${o.source})`).join(' and ')}`, at, 'duplicate-id');
-    }
+  }
+  // kustomize checks after each object; every conflict it can find is still there at the end, so check once.
+  const seen = new Map<string, Resource>();
+  for (const r of m.list) {
+    const k = idKey(r.curId());
+    const o = seen.get(k);
+    if (o) throw new GitOpsError(`namespace ${ns} makes two objects the same: ${o.describe()} (from ${o.source}) and ${r.describe()} (from ${r.source})`, at, 'duplicate-id');
+    seen.set(k, r);
   }
 }
 
@@ -130,11 +139,12 @@ export function mapEntriesTransform(m: ResMap, op: string, pairs: Map<string, { 
   const keys = [...pairs.keys()].sort();
   for (const r of m.list) {
     const describe = () => r.describe();
+    const mine = specsFor(r, specs);
     for (const k of keys) {
       const p = pairs.get(k)!;
       const change: Change = { op, detail: `${k}: ${p.value}`, at: p.at };
-      for (const f of specs) {
-        walkFieldSpec(r.node, f, (n) => setMapEntry(n, k, p.value, rec, change, p.at, describe), { createKind: 'map', rec, change });
+      for (const f of mine) {
+        walkFieldSpec(r.node, f, (n) => setMapEntry(n, k, p.value, rec, change, p.at, describe), { createKind: 'map', rec, change }, true);
       }
     }
   }
@@ -206,7 +216,14 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, ic), tag: image.slice(ic + 1), digest: '' };
 }
 
+const matchers = new Map<string, (s: string) => boolean>();
 function imageMatcher(name: string): (s: string) => boolean {
+  let m = matchers.get(name);
+  if (!m) matchers.set(name, (m = compileImageMatcher(name)));
+  return m;
+}
+
+function compileImageMatcher(name: string): (s: string) => boolean {
   let re: RegExp | undefined;
   try {
     re = new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`);
@@ -262,29 +279,44 @@ function eachContainerList(n: YNode, fn: (seq: YNode) => void): void {
   }
 }
 
-export function imagesTransform(m: ResMap, img: ImageArg, specs: FieldSpec[], rec: Recorder): void {
+/**
+ * The `image` fields kustomize's legacy pass visits in an object, in its order. Image updates only change those
+ * scalars, never where they are, so one search serves every `images` entry of a kustomization.
+ */
+export type ImageFieldCache = Map<Resource, YNode[]>;
+
+function legacyImageFields(r: Resource, cache: ImageFieldCache | undefined): YNode[] {
+  const hit = cache?.get(r);
+  if (hit) return hit;
+  const out: YNode[] = [];
+  eachContainerList(r.node, (seq) => {
+    if (seq.kind !== 'seq') return;
+    for (const c of seq.items) {
+      if (c.kind !== 'map') continue;
+      const image = get(c, 'image');
+      if (image && !isNull(image)) out.push(image);
+    }
+  });
+  cache?.set(r, out);
+  return out;
+}
+
+export function imagesTransform(m: ResMap, img: ImageArg, specs: FieldSpec[], rec: Recorder, cache?: ImageFieldCache): void {
   const change: Change = { op: 'images', detail: describeImageChange(img), at: img.at };
   const matches = imageMatcher(img.name);
   for (const r of m.list) {
     if (r.kind === 'CustomResourceDefinition') continue;
     const describe = () => r.describe();
-    eachContainerList(r.node, (seq) => {
-      if (seq.kind !== 'seq') return;
-      for (const c of seq.items) {
-        if (c.kind !== 'map') continue;
-        const image = get(c, 'image');
-        if (image && !isNull(image)) updateImage(image, img, matches, rec, change, describe);
-      }
-    });
+    for (const image of legacyImageFields(r, cache)) updateImage(image, img, matches, rec, change, describe);
   }
   for (const r of m.list) {
     if (r.kind === 'CustomResourceDefinition') continue;
     const describe = () => r.describe();
-    for (const f of specs) {
+    for (const f of specsFor(r, specs)) {
       walkFieldSpec(r.node, f, (n) => {
         if (isNull(n)) return;
         updateImage(n, img, matches, rec, change, describe);
-      });
+      }, {}, true);
     }
   }
 }

@@ -69,8 +69,8 @@ export function get(m: YNode | undefined, key: string): YNode | undefined {
 
 export function getPath(n: YNode | undefined, ...keys: string[]): YNode | undefined {
   let cur = n;
-  for (const k of keys) {
-    cur = get(cur, k);
+  for (let i = 0; i < keys.length; i++) {
+    cur = get(cur, keys[i]!);
     if (!cur) return undefined;
   }
   return cur;
