@@ -126,6 +126,13 @@ test('diff CLI: usage errors and failures exit 2', async () => {
     const badYaml = await cli(['a'], (repo.write({ 'a/bad.yaml': 'kind: [' }), repo.dir));
     assert.equal(badYaml.code, 2);
     assert.match(badYaml.err, /^a\/bad\.yaml:\d+:\d+: /m);
+    // DIF-9: a malformed Secret is reported by location, never by quoting its value.
+    repo.remove('a/bad.yaml');
+    repo.write({ 'a/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  password: "canary-broken-77e1\n' });
+    const badSecret = await cli(['a'], repo.dir);
+    assert.equal(badSecret.code, 2);
+    assert.match(badSecret.err, /^a\/secret\.yaml:\d+:\d+: /m);
+    assert.ok(!(badSecret.err + badSecret.out + badSecret.leaked).includes('canary-broken'));
   } finally {
     repo.cleanup();
   }

@@ -86,9 +86,9 @@ export function cachedRenderer<R extends { object: KubeObject }[] | KubeObject[]
     for (const e of entries) if (await replay(view, e.ops)) return structuredClone(e.result);
     const rec = new RecordingView(view);
     const result = await inner(rec, dir);
-    entries.unshift({ ops: rec.ops, result: structuredClone(result) });
+    entries.unshift({ ops: rec.ops, result });
     if (entries.length > perFolder) entries.length = perFolder;
     cache.set(key, entries);
-    return result;
+    return structuredClone(result);
   };
 }
