@@ -1,7 +1,9 @@
 import type { Command } from '../io.ts';
+import { affects } from './affects.ts';
 import { apps } from './apps.ts';
 import { demo } from './demo.ts';
 import { diff } from './diff.ts';
+import { explain } from './explain.ts';
 import { plan } from './plan.ts';
 import { render } from './render.ts';
 import { sandbox } from './sandbox.ts';
@@ -14,4 +16,6 @@ export const commands: Command[] = [
   plan,
   sandbox,
   apps,
+  explain,
+  affects,
 ];

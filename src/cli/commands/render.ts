@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
+import { explainAll } from '../../engine/provenance/index.ts';
 import { findKustomizations, Renderer, type RenderResult } from '../../engine/render/index.ts';
 import { openView, type FileView } from '../../engine/source/index.ts';
 import { emitDocuments, type MapNode, type YNode } from '../../engine/yaml/index.ts';
@@ -8,6 +9,7 @@ import { UsageError, type CliIO, type Command } from '../io.ts';
 
 const USAGE = `Usage:
   gitops-sandbox render <dir> [--rev <git-rev>] [--show-secrets]
+  gitops-sandbox render <dir> --provenance [--rev <git-rev>]
   gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--show-secrets]
 
 Renders a kustomization folder exactly as \`kubectl kustomize <dir>\` (kustomize v5.5.0) would and prints the
@@ -18,6 +20,9 @@ stream on stdout (exit 0), or the error, located as file:line:column, on stderr 
                     write each stream to <out>/<folder>/rendered.yaml, or the error to <out>/<folder>/error.txt,
                     print one line per folder, and exit 1 if any failed
   --out <dir>       where --all writes
+  --provenance      print, as JSON, each rendered document's id and the provenance of every field instead of the
+                    stream: [{"object": {group, version, kind, namespace, name}, "fields": [{"path", "value",
+                    "origin", "history"}]}] (see \`gitops-sandbox explain --help\`; Secret data stays masked)
   --show-secrets    print Secret data and stringData as rendered; by default their values are masked (********),
                     the one difference from kubectl kustomize's output`;
 
@@ -27,10 +32,11 @@ interface Args {
   out?: string;
   rev?: string;
   showSecrets: boolean;
+  provenance: boolean;
 }
 
 function parseArgs(args: string[]): Args {
-  const a: Args = { showSecrets: false };
+  const a: Args = { showSecrets: false, provenance: false };
   for (let i = 0; i < args.length; i++) {
     const x = args[i]!;
     const value = () => {
@@ -45,6 +51,7 @@ function parseArgs(args: string[]): Args {
     else if (x === '--out') a.out = value();
     else if (x.startsWith('--out=')) a.out = x.slice(6);
     else if (x === '--show-secrets') a.showSecrets = true;
+    else if (x === '--provenance') a.provenance = true;
     else if (x.startsWith('-')) throw new UsageError(`unknown option ${x}`);
     else if (a.dir === undefined) a.dir = x;
     else throw new UsageError(`unexpected argument ${x}`);
@@ -52,6 +59,7 @@ function parseArgs(args: string[]): Args {
   if (a.all !== undefined) {
     if (a.dir !== undefined) throw new UsageError('give either <dir> or --all <repo-dir>, not both');
     if (a.out === undefined) throw new UsageError('--all needs --out <dir>');
+    if (a.provenance) throw new UsageError('--provenance goes with one <dir>, not --all');
   } else {
     if (a.dir === undefined) throw new UsageError('missing <dir>');
     if (a.out !== undefined) throw new UsageError('--out goes with --all');
@@ -89,8 +97,9 @@ function describeError(err: unknown): string {
 
 async function renderOne(a: Args, io: CliIO): Promise<number> {
   const { view, rel } = await openView(resolve(io.cwd, a.dir!), { rev: a.rev });
-  const result = await new Renderer().render(view, rel);
-  io.out(a.showSecrets ? result.text : maskedText(result));
+  const result = await new Renderer().render(view, rel, { provenance: a.provenance });
+  if (a.provenance) io.out(JSON.stringify(explainAll(result.resources), null, 2) + '\n');
+  else io.out(a.showSecrets ? result.text : maskedText(result));
   return 0;
 }
 

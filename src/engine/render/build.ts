@@ -28,7 +28,7 @@ import { applyReplacements, loadReplacements } from './replacements.ts';
 import { Resource, ResMap, type OriginInfo } from './resource.ts';
 import { DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, kindRanks, legacyCompare } from './resid.ts';
 import { affixTransform, imagesTransform, labelSpecs, mapEntriesTransform, namespaceTransform, replicasTransform } from './transformers.ts';
-import { get, mapFromStrings, removeField, setField, stringMap, valuesByKey, type Recorder } from './tree.ts';
+import { get, getPath, mapFromStrings, removeField, setField, stringMap, valuesByKey, type Recorder } from './tree.ts';
 import { mergeVars, resolveVars, VarSet } from './vars.ts';
 import { runPluginGenerators, runPluginTransformers } from './plugins.ts';
 
@@ -540,7 +540,13 @@ export interface BuildOutput {
   kustomization: Kustomization;
 }
 
+/**
+ * Where an object's last rename was instructed (the namePrefix or nameSuffix line, the generator entry for a hash
+ * suffix, a patch allowed to rename), for the name references the rename makes kustomize rewrite.
+ */
 function renameLocator(r: Resource): Loc | undefined {
+  const h = getPath(r.node, 'metadata', 'name')?.history;
+  if (h) for (let i = h.length - 1; i >= 0; i--) if (h[i]!.at) return h[i]!.at;
   return r.generatedAt;
 }
 
@@ -655,7 +661,7 @@ function finishAnnotations(r: Resource, ctx: BuildContext): void {
     removeField(meta, 'annotations');
     return;
   }
-  const m = mapFromStrings(pairs, nodes);
+  const m = mapFromStrings(pairs, nodes, [cur]);
   for (const e of m.entries) if (!e.value.origin && !e.value.history) ctx.rec.note(e.value, noted);
   setField(meta, 'annotations', m);
 }

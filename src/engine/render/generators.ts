@@ -205,7 +205,7 @@ function mergedStringField(meta: MapNode, key: string, older: YNode | undefined,
     removeField(meta, key);
     return;
   }
-  setField(meta, key, mapFromStrings(pairs, nodes));
+  setField(meta, key, mapFromStrings(pairs, nodes, [older, newer]));
 }
 
 /** kustomize's CopyMergeMetaDataFieldsFrom: labels and annotations merged, name and namespace from the old one. */
@@ -241,7 +241,7 @@ function mergeDataField(r: Resource, old: Resource, key: 'data' | 'binaryData'):
   if (!pairs.size) return;
   // kustomize re-loads merged data through the ConfigMap loader: text that is not valid UTF-8 would move to
   // binaryData, which cannot happen for values that were already text.
-  setField(r.node, key, mapFromStrings(pairs, nodes));
+  setField(r.node, key, mapFromStrings(pairs, nodes, [older, newer]));
 }
 
 /**

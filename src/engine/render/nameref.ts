@@ -10,7 +10,7 @@ import type { NameBackRef, TransformerConfig } from './config.ts';
 import { walkFieldSpec } from './fieldspec.ts';
 import type { Resource, ResMap } from './resource.ts';
 import { effectiveNamespace, gvkSelected, isClusterScoped, NO_NAMESPACE, type Gvk, type ResId } from './resid.ts';
-import { get, getString, isNull, scalar, setField, setScalarValue, type Recorder } from './tree.ts';
+import { get, getPath, getString, isNull, scalar, setField, setScalarValue, sourceLocs, type Recorder } from './tree.ts';
 
 /** Where each rename was instructed, so a rewritten reference can say which rename caused it. */
 export type RenameLocator = (r: Resource) => Loc | undefined;
@@ -133,6 +133,7 @@ class ReferenceFixer {
       op: 'nameReference',
       detail: `${oldName} → ${referral.name}: ${referral.kind} ${oldName} was renamed${referral.generatedAt ? ' (generated, hash suffix)' : ''}`,
       at: this.renameAt(referral),
+      from: sourceLocs(this.rec, getPath(referral.node, 'metadata', 'name')),
     };
   }
 

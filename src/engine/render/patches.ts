@@ -132,7 +132,7 @@ function preparedCopy(p: SmPatch, target: Resource): MapNode {
       if (v === undefined) continue;
       const pairs = stringMap(v);
       if (!pairs.size) removeField(meta, key);
-      else setField(meta, key, mapFromStrings(pairs, valuesByKey(v)));
+      else setField(meta, key, mapFromStrings(pairs, valuesByKey(v), [v]));
     }
     if (getString(meta, 'namespace') === '') removeField(meta, 'namespace');
   }

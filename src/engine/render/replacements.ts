@@ -13,7 +13,7 @@ import { lookupPath, matchPath } from './paths.ts';
 import type { Resource, ResMap } from './resource.ts';
 import { idSelectedBy, type ResId } from './resid.ts';
 import { matchesSelector, parseLabelSelector } from './select.ts';
-import { clone, isNull, morph, type Recorder } from './tree.ts';
+import { clone, isNull, morph, sourceLocs, type Recorder } from './tree.ts';
 import { parseYamlDocuments } from '../yaml/index.ts';
 
 interface FieldOptions {
@@ -179,6 +179,7 @@ export function applyReplacements(m: ResMap, defs: ReplacementDef[], rec: Record
       op: 'replacement',
       detail: `from ${src.describe()} ${fieldPath}${found!.origin ? ` (${found!.origin.file}:${found!.origin.line}:${found!.origin.column})` : ''}`,
       at: d.at,
+      from: sourceLocs(rec, found),
     };
     for (const t of d.targets) {
       if (!t.select) throw new GitOpsError('target must specify resources to select', t.at, 'kustomization');

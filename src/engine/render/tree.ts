@@ -11,7 +11,10 @@ export class Recorder {
 
   note(node: YNode, change: Change): void {
     if (!this.enabled) return;
-    (node.history ??= []).push(change);
+    const h = (node.history ??= []);
+    // A transformer that visits a field twice in one run (images: the container pass, then its field specs) is
+    // one change, not two.
+    if (h[h.length - 1] !== change) h.push(change);
   }
 
   /** Notes a change on a node and everything below it (a subtree a transformation created or replaced). */
@@ -181,16 +184,44 @@ export function stringMap(n: YNode | undefined): Map<string, string> {
   return out;
 }
 
-/** Builds a map node from string pairs, keys sorted (kyaml's SortedMapKeys), values tagged as strings. */
-export function mapFromStrings(pairs: Map<string, string>, origins?: Map<string, YNode>): MapNode {
+/**
+ * Builds a map node from string pairs, keys sorted (kyaml's SortedMapKeys), values tagged as strings. `origins`
+ * carries each value's provenance over; `olds` (the maps being rebuilt, oldest first) carry the map's own origin and
+ * history and each key's origin, so a rebuilt labels or annotations map still says where it was written.
+ */
+export function mapFromStrings(pairs: Map<string, string>, origins?: Map<string, YNode>, olds?: (YNode | undefined)[]): MapNode {
   const m = newMap();
+  let keyAt: Map<string, Loc> | undefined;
+  if (olds) {
+    keyAt = new Map();
+    let first: MapNode | undefined;
+    for (const o of olds) {
+      if (!o || o.kind !== 'map') continue;
+      first ??= o;
+      for (const e of o.entries) if (e.key.origin) keyAt.set(e.key.value, e.key.origin);
+    }
+    if (first?.origin) m.origin = first.origin;
+    if (first?.history) m.history = first.history.slice();
+  }
   for (const k of [...pairs.keys()].sort()) {
     const prev = origins?.get(k);
     const v = scalar(pairs.get(k)!, '!!str', prev?.origin);
     if (prev?.history) v.history = prev.history.slice();
-    m.entries.push({ key: scalar(k), value: v });
+    m.entries.push({ key: scalar(k, '!!str', keyAt?.get(k)), value: v });
   }
   return m;
+}
+
+/**
+ * Where a field's current value came from: its origin, then each change that set it. Handed to `Change.from` when a
+ * transformation copies the value elsewhere (only computed while recording).
+ */
+export function sourceLocs(rec: Recorder, n: YNode | undefined): Loc[] | undefined {
+  if (!rec.enabled || !n) return undefined;
+  const out: Loc[] = [];
+  if (n.origin) out.push(n.origin);
+  for (const c of n.history ?? []) if (c.at) out.push(c.at);
+  return out.length ? out : undefined;
 }
 
 /** Values of a map by key (for carrying provenance over when kustomize rebuilds a map). */

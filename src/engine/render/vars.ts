@@ -12,7 +12,7 @@ import type { VarArg } from './kustomization.ts';
 import { lookupPath } from './paths.ts';
 import type { ResMap } from './resource.ts';
 import { gvknEquals, idEquals, parseGroupVersion, type ResId } from './resid.ts';
-import type { Recorder } from './tree.ts';
+import { sourceLocs, type Recorder } from './tree.ts';
 
 export interface VarDef extends VarArg {
   /** The kustomization that declared it. */
@@ -148,7 +148,7 @@ function setVarNode(n: YNode, v: VarValue, rec: Recorder, change: Change | undef
 /** Resolves every var and expands references at the varReference field specs (kustomize's ResolveVars). */
 export function resolveVars(m: ResMap, set: VarSet, specs: FieldSpec[], rec: Recorder, warnings: string[]): void {
   if (!set.vars.size) return;
-  const values = new Map<string, { value: VarValue; def: VarDef; origin?: Loc }>();
+  const values = new Map<string, { value: VarValue; def: VarDef; from?: Loc[] }>();
   for (const name of [...set.vars.keys()].sort()) {
     const def = set.vars.get(name)!;
     const holder = m.list.find((r) => r.refVarNames.includes(name));
@@ -172,7 +172,7 @@ export function resolveVars(m: ResMap, set: VarSet, specs: FieldSpec[], rec: Rec
       throw new GitOpsError(`var '${name}': ${(e as Error).message}`, def.at, 'kustomization');
     }
     if (value === undefined) continue; // maps and lists are not substituted; the reference stays as written
-    values.set(name, { value, def, origin: node.origin });
+    values.set(name, { value, def, from: sourceLocs(rec, node) });
   }
   const used = new Set<string>();
   const lookup = (name: string) => {
@@ -187,8 +187,9 @@ export function resolveVars(m: ResMap, set: VarSet, specs: FieldSpec[], rec: Rec
           if (s.kind !== 'scalar' || s.tag !== '!!str') return false;
           const refs = [...s.value.matchAll(/\$\(([^)]*)\)/g)].map((x) => x[1]!).filter((x) => values.has(x));
           const v = expandVars(s.value, lookup);
-          const change = refs.length
-            ? { op: 'vars', detail: refs.map((x) => `$(${x}) from ${values.get(x)!.def.objref.kind}/${values.get(x)!.def.objref.name} ${values.get(x)!.def.fieldPath || 'metadata.name'}`).join(', '), at: values.get(refs[0]!)!.def.at }
+          const from = refs.flatMap((x) => values.get(x)!.from ?? []);
+          const change: Change | undefined = refs.length
+            ? { op: 'vars', detail: refs.map((x) => `$(${x}) from ${values.get(x)!.def.objref.kind}/${values.get(x)!.def.objref.name} ${values.get(x)!.def.fieldPath || 'metadata.name'}`).join(', '), at: values.get(refs[0]!)!.def.at, ...(from.length ? { from } : {}) }
             : undefined;
           setVarNode(s, v, rec, change);
           return true;

@@ -23,6 +23,12 @@ export interface Change {
   detail?: string;
   /** Where the instruction lives; undefined only for what kustomize decides on its own (say so in `detail`). */
   at?: Loc;
+  /**
+   * For a value copied from another field (a replacement's or a var's source, the renamed object's name behind a
+   * name reference): where that field was written, then every change that had set it, so a reverse lookup ("what
+   * does this line affect?") can follow the copy.
+   */
+  from?: Loc[];
 }
 
 export interface NodeMeta {
