@@ -166,3 +166,9 @@ test('toPlainV2 reads like sigs.k8s.io/yaml (kustomization files): YAML 1.1 bool
   const [n] = nodes('a: yes\nb: "yes"\nc: 2020-01-01\n1: x\ntrue: z\ne: 0x10\ng: {<<: [{p: 1, q: 1}, {q: 2, r: 2}], r: 3}\nh: 1\nh: 2\n');
   assert.deepEqual(toPlainV2(n!), { a: true, b: 'yes', c: '2020-01-01', 1: 'x', true: 'z', e: 16, g: { p: 1, q: 1, r: 3 }, h: 2 });
 });
+
+test('scalars built in code without a tag resolve as yaml.v3 resolves untagged text', () => {
+  const s = (value: string, style: ScalarNode['style'] = 'plain'): ScalarNode => ({ kind: 'scalar', value, tag: '', style });
+  const m: YNode = { kind: 'map', entries: [{ key: s('a'), value: s('1') }, { key: s('b'), value: s('yes') }, { key: s('c'), value: s('1', 'double') }, { key: s('d'), value: s('') }] };
+  assert.equal(emitDocuments([m]), 'a: 1\nb: "yes"\nc: "1"\nd: null\n');
+});

@@ -140,7 +140,7 @@ function kustomizeRenderer(): KustomizeFolderRenderer {
   return async (view, dir) => r(view, dir);
 }
 
-async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> {
+async function run(args: Args, io: CliIO, errors: string[], notes: string[]): Promise<AppDiff[]> {
   const path = resolve(io.cwd, args.dir ?? '.');
   const repo = await findRepo(path);
   const { view: worktree, rel } = await openView(path);
@@ -178,7 +178,7 @@ async function run(args: Args, io: CliIO, errors: string[]): Promise<AppDiff[]> 
       : await diffAppsRevisions({ before: before!, after: worktree, renderer: appsRenderer(), app: args.app, system });
     if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
     errors.push(...r.errors);
-    if (r.notes.length && r.apps[0]) r.apps[0].warnings.push(...r.notes);
+    notes.push(...r.notes);
     return r.apps;
   }
   return [];
@@ -216,8 +216,9 @@ export const diff: Command = {
     }
     let results: AppDiff[];
     const errors: string[] = [];
+    const notes: string[] = [];
     try {
-      results = await run(args, io, errors);
+      results = await run(args, io, errors, notes);
     } catch (e) {
       // Exit 2 for every failure (1 means "differences"); located errors keep their file:line:column.
       if (isGitOpsError(e)) io.err(`${e.toString()}\n`);
@@ -230,7 +231,9 @@ export const diff: Command = {
     }
     if (args.format === 'json') io.out(JSON.stringify(diffJson(results), null, 2) + '\n');
     else if (args.format === 'markdown') io.out(diffMarkdown(results));
-    else io.out(diffText(results, { color: io.isTTY }));
+    else io.out(results.length ? diffText(results, { color: io.isTTY }) : 'No apps to diff.\n');
+    // Notes (apps left out on purpose) go to stderr so that --json and --markdown stay clean.
+    for (const n of notes) io.err(`note: ${n}\n`);
     // Apps that could not be rendered make the whole answer incomplete: say which, and exit 2.
     for (const e of errors) io.err(`${e}\n`);
     if (errors.length) return 2;

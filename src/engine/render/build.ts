@@ -545,6 +545,8 @@ export interface BuildOutput {
  * suffix, a patch allowed to rename), for the name references the rename makes kustomize rewrite.
  */
 function renameLocator(r: Resource): Loc | undefined {
+  const last = r.renames[r.renames.length - 1]?.at;
+  if (last) return last;
   const h = getPath(r.node, 'metadata', 'name')?.history;
   if (h) for (let i = h.length - 1; i >= 0; i--) if (h[i]!.at) return h[i]!.at;
   return r.generatedAt;
@@ -576,6 +578,7 @@ export async function buildTop(dir: string, ctx: BuildContext): Promise<BuildOut
     r.storePreviousId();
     const change: Change = { op: 'hash suffix', detail: `-${h}: kustomize hashes the generated content`, at: r.generatedAt };
     r.setName(`${r.name}-${h}`, rec, change);
+    r.renames.push({ what: 'hash suffix', at: r.generatedAt });
   }
   fixNameReferences(m, ra.config, rec, renameLocator);
   resolveVars(m, ra.vars, ra.config.fs.varReference, rec, ctx.warnings);

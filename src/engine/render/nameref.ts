@@ -129,9 +129,12 @@ class ReferenceFixer {
   }
 
   private change(referral: Resource, oldName: string): Change {
+    const by = referral.renames.map((x) => x.what + (x.at ? ` (${x.at.file}:${x.at.line})` : '')).join(', then ');
+    const nameNode = get(get(referral.node, 'metadata'), 'name');
+    const where = nameNode?.origin ? `; its name is written at ${nameNode.origin.file}:${nameNode.origin.line}:${nameNode.origin.column}` : '';
     return {
       op: 'nameReference',
-      detail: `${oldName} → ${referral.name}: ${referral.kind} ${oldName} was renamed${referral.generatedAt ? ' (generated, hash suffix)' : ''}`,
+      detail: `${oldName} → ${referral.name}: ${referral.kind} ${oldName} was renamed${by ? ` by ${by}` : ''}${where}`,
       at: this.renameAt(referral),
       from: sourceLocs(this.rec, getPath(referral.node, 'metadata', 'name')),
     };

@@ -158,9 +158,11 @@ function cloneDeep<T extends YNode>(n: T): T {
 
 /** Applies one strategic merge patch to one object with kustomize's rules (Resource.ApplySmPatch). */
 function applySm(target: Resource, patch: MapNode, p: SmPatch, call: PatchCall): void {
+  const before = target.name;
   if (p.allowNameChange || p.allowKindChange) target.storePreviousId();
   const kept = strategicMerge(target.node, patch, call, p);
   if (!kept) target.node.entries = [];
+  else if (target.name !== before) target.renames.push({ what: `patch ${p.source}`, at: patch.origin ?? call.at });
 }
 
 export interface PatchRun {
@@ -311,8 +313,10 @@ export function runPatches(m: ResMap, patches: LoadedPatch[], ctx: PatchRun): vo
       const selected = selectTargets(m, arg.target);
       if (!selected.length) ctx.warnings.push(`${arg.at.file}:${arg.at.line}: patch target (${describeTarget(arg.target)}) matches no object; the patch does nothing`);
       for (const r of selected) {
+        const before = r.name;
         r.storePreviousId();
         json6902(r.node, lp.json!, call(ctx, source.file, source.at));
+        if (r.name !== before) r.renames.push({ what: `patch ${source.describe}`, at: source.at });
       }
     }
     dropEmpties(m);

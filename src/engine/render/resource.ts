@@ -39,6 +39,8 @@ export class Resource {
   transformations?: OriginInfo[];
   /** The generator entry that made this object, when a generator did. */
   generatedAt?: Loc;
+  /** Each rename in order (prefix, suffix, namespace, hash, patch): what did it and where it was instructed. */
+  renames: { what: string; at?: Loc }[] = [];
   /** Objects that refer to this one by name (kustomize's refBy), for provenance consumers. */
   refBy?: ResId[];
 
@@ -59,6 +61,7 @@ export class Resource {
     r.allowKindChange = this.allowKindChange;
     if (this.origin) r.origin = this.origin;
     if (this.generatedAt) r.generatedAt = this.generatedAt;
+    r.renames = this.renames.slice();
     if (this.transformations) r.transformations = this.transformations.slice();
     return r;
   }

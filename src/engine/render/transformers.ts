@@ -50,16 +50,29 @@ export function specsFor(r: Resource, specs: FieldSpec[]): FieldSpec[] {
 
 // ---- namespace ------------------------------------------------------------------------------------------------------
 
-export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: TransformerConfig, rec: Recorder): void {
+export interface NamespaceOptions {
+  /** Set only fields that are empty (the NamespaceTransformer plugin's unsetOnly). */
+  unsetOnly?: boolean;
+  /** Which RoleBinding subjects get the namespace: named `default` (kustomize's default), every ServiceAccount, none. */
+  subjects?: 'defaultOnly' | 'allServiceAccounts' | 'none';
+}
+
+export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: TransformerConfig, rec: Recorder, opts: NamespaceOptions = {}): void {
   const change: Change = { op: 'namespace', detail: `namespace ${ns}`, at };
+  const setNs = (n: YNode, describe: () => string) => {
+    if (opts.unsetOnly && n.kind === 'scalar' && n.tag !== '!!null' && n.value !== '') return;
+    setScalar(n, ns, '!!str', rec, change, 'namespace', describe);
+  };
+  const subjectsMode = opts.subjects ?? 'defaultOnly';
   for (const r of m.list) {
     r.storePreviousId();
+    if (!r.isClusterScoped()) r.renames.push({ what: `namespace ${ns}`, at });
     const obj = r.node;
     const apiVersion = r.apiVersion;
     const describe = () => r.describe();
     let specs = config.fs.namespace.filter((f) => f.path !== 'metadata/namespace' && !(apiVersion !== 'v1' && f.path === 'metadata/name'));
     if (!r.isClusterScoped()) {
-      walkFieldSpec(obj, { group: '', version: '', kind: '', path: 'metadata/namespace', create: true }, (n) => setScalar(n, ns, '!!str', rec, change, 'namespace', describe), {
+      walkFieldSpec(obj, { group: '', version: '', kind: '', path: 'metadata/namespace', create: true }, (n) => setNs(n, describe), {
         createKind: 'scalar',
         rec,
         change,
@@ -68,15 +81,18 @@ export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: Trans
     const kind = r.kind;
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
       specs = specs.filter((f) => !((f.kind === 'RoleBinding' || f.kind === 'ClusterRoleBinding') && f.path === 'subjects/namespace'));
-      const subjects = get(obj, 'subjects');
+      const subjects = subjectsMode === 'none' ? undefined : get(obj, 'subjects');
       if (subjects && subjects.kind === 'seq') {
         for (const s of subjects.items) {
           if (s.kind !== 'map') continue;
-          const name = get(s, 'name');
-          if (!name || name.kind !== 'scalar' || name.tag === '!!null' || name.value !== 'default') continue;
+          const field = subjectsMode === 'allServiceAccounts' ? 'kind' : 'name';
+          const want = subjectsMode === 'allServiceAccounts' ? 'ServiceAccount' : 'default';
+          const probe = get(s, field);
+          if (!probe || probe.kind !== 'scalar' || probe.tag === '!!null' || probe.value !== want) continue;
           const cur = get(s, 'namespace');
-          if (cur && cur.kind === 'scalar') setScalarValue(cur, ns, '!!str', rec, change);
-          else {
+          if (cur && cur.kind === 'scalar') {
+            if (!(opts.unsetOnly && cur.tag !== '!!null' && cur.value !== '')) setScalarValue(cur, ns, '!!str', rec, change);
+          } else {
             const v = scalar(ns);
             rec.note(v, change);
             setField(s, 'namespace', v);
@@ -85,7 +101,7 @@ export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: Trans
       }
     }
     for (const f of specsFor(r, specs)) {
-      walkFieldSpec(obj, f, (n) => setScalar(n, ns, '!!str', rec, change, 'namespace', describe), { createKind: 'scalar', rec, change }, true);
+      walkFieldSpec(obj, f, (n) => setNs(n, describe), { createKind: 'scalar', rec, change }, true);
     }
   }
   // kustomize checks after each object; every conflict it can find is still there at the end, so check once.
@@ -116,6 +132,7 @@ export function affixTransform(m: ResMap, which: 'prefix' | 'suffix', affix: str
         if (which === 'prefix') r.prefixes.push(affix);
         else r.suffixes.push(affix);
         r.storePreviousId();
+        r.renames.push({ what: `${change.op} ${affix}`, at });
       }
       walkFieldSpec(r.node, f, (n) => {
         if (n.kind !== 'scalar') throw new GitOpsError(`${change.op}: ${f.path} of ${r.describe()} is not a scalar`, n.origin ?? at, 'kustomize');
@@ -255,6 +272,8 @@ function updateImage(n: YNode, img: ImageArg, matches: (s: string) => boolean, r
   let out = name;
   if (tag) out += ':' + tag;
   if (digest) out += '@' + digest;
+  // kustomize's second pass over the same field writes the same value again; note the change once.
+  if (out === value && n.history?.[n.history.length - 1] === change) return;
   setScalarValue(n, out, undefined, rec, change);
 }
 

@@ -184,6 +184,9 @@ export function readResources(text: string, file: string): YDocument[] {
     // kio drops documents whose root is null (`~`, `null`, or nothing but an anchor).
     const rootTag = d.root.kind === 'scalar' ? d.root.tag : '';
     if (rootTag === '!!null') continue;
+    // kyaml keeps comments; a comment after a final `|+` scalar that ends in an empty line is written back one
+    // line further down, and the scalar keeps that extra line break.
+    if (d.commentAfterKeptBreaks) d.commentAfterKeptBreaks.value += '\n';
     raw.push({ root: d.root, start: d.start, plain: !d.aliases && !d.specialKeys });
   }
   return raw.map((d) => ({ node: d.plain ? (d.root as YNode) : deAnchor(d.root, 0), start: d.start }));

@@ -11,7 +11,7 @@ import { GitOpsError } from '../errors/index.ts';
 import type { Loc, MapEntry, MapNode, ScalarNode, YNode } from './node.ts';
 import { goFormatFloatG, goJsonFloat, goParseInt, goParseUint } from './gonum.ts';
 import { formatRfc3339Nano } from './gotime.ts';
-import { resolveV3, type Resolved } from './resolve.ts';
+import { resolvePlainTag, resolveV3, type Resolved } from './resolve.ts';
 import { parseYamlDocuments } from './parse.ts';
 
 export interface OMap {
@@ -96,8 +96,19 @@ function decodeBase64(s: string, node: YNode): string {
   return goBytesToString(new Uint8Array(Buffer.from(clean, 'base64')));
 }
 
+/**
+ * A scalar built in code may leave its tag empty ('' or yaml.v3's '!'): then, as yaml.v3 does, its tag is what the
+ * text resolves to (plain), or '!!str' (quoted and block styles).
+ */
+function norm(n: ScalarNode): ScalarNode {
+  if (n.tag !== '' && n.tag !== '!') return n;
+  const tag = n.style !== 'plain' ? '!!str' : n.value === '<<' ? '!!merge' : resolvePlainTag(n.value);
+  return { ...n, tag };
+}
+
 /** The string a key becomes when yaml.v3 decodes it into a Go string (undefined: the entry is dropped, as for null keys). */
 function keyString(key: ScalarNode, inFlow: boolean): string | undefined {
+  key = norm(key);
   if (key.tag === '!!str' || reencodedAsString(key, inFlow, true)) return key.value;
   if (key.tag === '!!null') return undefined;
   if (key.tag === '!!binary') return decodeBase64(key.value, key);
@@ -253,7 +264,14 @@ function foldedRoundTrip(v: string): string {
 }
 
 /** The printed value of one scalar (see the module comment); `inFlow` when it sits inside a flow collection. */
-export function scalarOutput(n: ScalarNode, inFlow: boolean): OScalar {
+export function scalarOutput(node: ScalarNode, inFlow: boolean): OScalar {
+  const n = norm(node);
+  const out = scalarOutputOf(n, inFlow);
+  out.node = node;
+  return out;
+}
+
+function scalarOutputOf(n: ScalarNode, inFlow: boolean): OScalar {
   if (inFlow && reencodedAsString(n, true, false)) return { k: 'str', text: foldNel(checkStreamChars(n.value, n), n), node: n };
   if (n.style === 'folded' && !inFlow && n.tag === '!!str' && v3BlockAllowed(n.value)) {
     return { k: 'str', text: foldNel(checkStreamChars(foldedRoundTrip(n.value), n), n), node: n };
@@ -285,7 +303,7 @@ export function scalarOutput(n: ScalarNode, inFlow: boolean): OScalar {
 }
 
 function isMergeKey(k: ScalarNode): boolean {
-  return k.value === '<<' && k.tag === '!!merge';
+  return k.value === '<<' && (k.tag === '!!merge' || ((k.tag === '' || k.tag === '!') && k.style === 'plain'));
 }
 
 /** yaml.v3 rejects duplicate keys when decoding (kyaml reads them without complaint; printing fails). */
@@ -395,7 +413,8 @@ function decodeMapInto(m: MapNode, out: Builder, mergedFields: Set<string> | und
 
 /** The nested-map key rule (see mapValue). */
 function checkNestedKeys(m: MapNode, inFlow: boolean): void {
-  for (const e of m.entries) {
+  for (const entry of m.entries) {
+    const e = { key: norm(entry.key) };
     if (e.key.tag !== '!!str' && e.key.tag !== '!!merge' && !reencodedAsString(e.key, inFlow || m.flow === true, true)) {
       checkDuplicates(m);
       fail(
@@ -412,7 +431,7 @@ function checkNestedKeys(m: MapNode, inFlow: boolean): void {
  */
 export function plainMapKeys(m: MapNode, top: boolean, inFlow: boolean): { keys: string[]; entries: MapEntry[] } | undefined {
   const entries = m.entries;
-  for (let i = 0; i < entries.length; i++) if (entries[i]!.key.tag === '!!merge' && entries[i]!.key.value === '<<') return undefined;
+  for (let i = 0; i < entries.length; i++) if (isMergeKey(entries[i]!.key)) return undefined;
   if (!top) checkNestedKeys(m, inFlow);
   checkDuplicates(m);
   const f = inFlow || m.flow === true;
@@ -433,19 +452,9 @@ export function plainMapKeys(m: MapNode, top: boolean, inFlow: boolean): { keys:
 }
 
 function mapValue(m: MapNode, top: boolean, depth: number, inFlow: boolean): OMap {
-  if (!top) {
-    // A nested map decodes to map[string]interface{} only when every key is a string; otherwise it becomes
-    // map[interface{}]interface{}, which encoding/json refuses.
-    for (const e of m.entries) {
-      if (e.key.tag !== '!!str' && e.key.tag !== '!!merge' && !reencodedAsString(e.key, inFlow || m.flow === true, true)) {
-        checkDuplicates(m);
-        fail(
-          `kustomize cannot print the key ${JSON.stringify(e.key.value)} (${e.key.tag}): a map nested in a resource must have string keys (json: unsupported type: map[interface {}]interface {}); quote the key`,
-          e.key,
-        );
-      }
-    }
-  }
+  // A nested map decodes to map[string]interface{} only when every key is a string; otherwise it becomes
+  // map[interface{}]interface{}, which encoding/json refuses.
+  if (!top) checkNestedKeys(m, inFlow);
   const b = new Builder();
   decodeMapInto(m, b, undefined, depth, inFlow);
   return { k: 'map', keys: b.keys, values: b.values, keyNodes: b.keyNodes, node: m };

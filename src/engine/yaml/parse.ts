@@ -45,6 +45,11 @@ export interface RawDoc {
   aliases: boolean;
   /** The document has merge keys, null-tagged keys or alias keys. */
   specialKeys: boolean;
+  /**
+   * The document ends with a keep-chomped block scalar that ends with an empty line, followed by nothing but
+   * comments: kustomize's reader keeps those comments and, writing them back, adds a line break to that scalar.
+   */
+  commentAfterKeptBreaks?: ScalarNode;
 }
 
 /** Characters yaml's reader refuses anywhere in a stream. */
@@ -142,7 +147,13 @@ class Composer {
           root = this.node(true, false);
         }
       }
-      out.push({ root, start, aliases: this.sawAlias, specialKeys: this.sawSpecialKey });
+      const doc: RawDoc = { root, start, aliases: this.sawAlias, specialKeys: this.sawSpecialKey };
+      const last = sc.lastContent;
+      if (root && last && last.type === T.Scalar && (last.style === S.Literal || last.style === S.Folded) && last.value.endsWith('\n\n')) {
+        const rest = sc.slice(last.major, sc.peek().start.index);
+        if (/(^|\n)[ \t]*#/.test(rest)) doc.commentAfterKeptBreaks = lastScalar(root);
+      }
+      out.push(doc);
       // Document end: an optional '...'.
       t = sc.peek();
       if (t.type === T.DocumentEnd) sc.next();
@@ -486,6 +497,23 @@ class Composer {
     }
     if (this.open.size > 0) this.open.delete(n);
     return n;
+  }
+}
+
+/** The last scalar of a tree in document order (the node the last token made). */
+function lastScalar(n: RawNode): ScalarNode | undefined {
+  for (;;) {
+    if (n.kind === 'scalar') return n;
+    if (n.kind === 'alias') return undefined;
+    if (n.kind === 'seq') {
+      const items = n.items as RawNode[];
+      if (items.length === 0) return undefined;
+      n = items[items.length - 1]!;
+    } else {
+      const entries = n.entries as unknown as RawMapEntry[];
+      if (entries.length === 0) return undefined;
+      n = entries[entries.length - 1]!.value;
+    }
   }
 }
 

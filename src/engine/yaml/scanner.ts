@@ -59,6 +59,7 @@ export interface Token {
   /** Tag suffix, or %TAG prefix. */
   suffix: string;
   style: S;
+  /** %YAML major version; for a block scalar, the offset just after its last line. */
   major: number;
   minor: number;
 }
@@ -180,8 +181,12 @@ export class Scanner {
   }
 
   /** Consumes the token `peek` returned. */
+  /** The last token the parser consumed that was not a BLOCK-END (to know how a document ended). */
+  lastContent?: Token;
+
   next(): void {
     const t = this.tokens[this.head]!;
+    if (t.type !== T.BlockEnd) this.lastContent = t;
     this.head++;
     this.parsed++;
     if (this.head > 64 && this.head * 2 > this.tokens.length) {
@@ -301,6 +306,11 @@ export class Scanner {
         k.possible = false;
       }
     }
+  }
+
+  /** The text between two offsets (for the composer's look at what follows a document's last scalar). */
+  slice(from: number, to: number): string {
+    return this.s.slice(from, to);
   }
 
   /** Remembers that a simple key may start at `m` (the current position). */
@@ -741,7 +751,10 @@ export class Scanner {
     }
     if (chomping !== -1) out += leadingBreak;
     if (chomping === 1) out += trailingBreaks;
-    return tok(T.Scalar, start, out, literal ? S.Literal : S.Folded);
+    const t = tok(T.Scalar, start, out, literal ? S.Literal : S.Folded);
+    // Where the block scalar's text ends (after its trailing empty lines).
+    t.major = this.pos;
+    return t;
   }
 
   private scanFlowScalar(single: boolean, start: Mark): Token {
