@@ -174,13 +174,18 @@ export function planPrepared(input: PlanInput, prepared: PreparedPairs): Plan {
 
   // 4. Tasks (getSyncTasks).
   const selection = input.resources?.length ? new Set(input.resources.map(keyString)) : undefined;
-  const notSynced = new Set<Reconciled>(rec.pairs.filter((_, i) => resources[i]!.status !== 'Synced'));
+  // AUTO-5: self-heal names the resources that are not Synced by group, kind and name only, so a Synced namesake in
+  // another namespace is synced with them (SyncOperationResource has no namespace).
+  const notSynced = new Set(resources.filter((r) => r.status !== 'Synced').map((r) => `${r.group}/${r.kind}/${r.name}`));
   const works: Work[] = [];
   rec.pairs.forEach((pair) => {
     // getSyncTasks looks at the target first (CompareAppState looks at live first).
     const obj = (pair.target ?? pair.live)!;
     if (selection && !selection.has(keyOf(obj)) && !(pair.target && (argocd.isDeleteHookOfType(pair.target, 'PreDelete') || argocd.isDeleteHookOfType(pair.target, 'PostDelete')))) return;
-    if (input.selfHeal && !notSynced.has(pair)) return;
+    if (input.selfHeal) {
+      const g = gvkOf(obj);
+      if (!notSynced.has(`${g.group}/${g.kind}/${obj.metadata.name ?? ''}`)) return;
+    }
     if (!selfRef.get(pair)) return;
     if (argocd.isHook(obj)) return;
     for (const phase of argocd.syncPhasesOf(obj)) {
