@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../src/cli/run.ts';
 import { commands } from '../src/cli/commands/index.ts';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sandbox } from '../src/engine/sandbox/index.ts';
@@ -111,6 +113,26 @@ test('plan CLI: usage errors exit 2', async () => {
   assert.equal(usage.code, 2);
   assert.match(usage.err, /expected a directory or --app/);
   assert.equal((await cli(['plan', 'x', '--cluster', 'prod'])).code, 2);
+});
+
+test('plan CLI: a kustomization folder is rendered by the project renderer; the objects match kubectl kustomize', async (t) => {
+  const r = await cli(['plan', 'test-fixtures/plan/kustomized', '--dest-namespace', 'web', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  const planned = j.tasks.map((x: { kind: string; namespace: string; name: string }) => `${x.kind}/${x.namespace}/${x.name}`).sort();
+  assert.deepEqual(planned, ['ConfigMap/web/prod-settings-9f9c6b5h98', 'Deployment/web/prod-web', 'Job/web/prod-migrate']);
+  let text: string;
+  try {
+    text = execFileSync('kubectl', ['kustomize', 'test-fixtures/plan/kustomized'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    t.skip(`kubectl not found: ${(err as Error).message.split('\n')[0]}`);
+    return;
+  }
+  const real = parseAllDocuments(text)
+    .map((d) => d.toJSON() as { kind: string; metadata: { namespace: string; name: string } })
+    .map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`)
+    .sort();
+  assert.deepEqual(planned, real);
 });
 
 test('plan CLI: a kustomization folder is rendered by the project renderer (now on main) and planned', async (t) => {

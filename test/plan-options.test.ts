@@ -308,3 +308,10 @@ test('TRK-4 with the diff engine, a live copy with the instance label but no tra
   const p = await planSyncWithDiff({ app: { name: APP, destinationNamespace: NS }, desired: [want], live: [liveCopy] });
   assert.equal(task(p, 'a').action, 'unchanged');
 });
+
+test('AUTO-5 quirk: self-heal picks resources by group, kind and name, so a Synced namesake in another namespace comes along', () => {
+  const drifted = tracked(cm('same', { ns: 'a' }));
+  (drifted as Record<string, unknown>).data = { k: 'drift' };
+  const p = plan({ desired: [cm('same', { ns: 'a' }), cm('same', { ns: 'b' }), cm('other', { ns: 'b' })], live: [drifted, tracked(cm('same', { ns: 'b' })), tracked(cm('other', { ns: 'b' }))], selfHeal: true });
+  assert.deepEqual(p.tasks.map((t) => `${t.namespace}/${t.name} ${t.action}`), ['a/same update', 'b/same unchanged']);
+});

@@ -7,7 +7,8 @@ import { basename, resolve } from 'node:path';
 import { GitOpsError } from '../../engine/errors/index.ts';
 import { findArgoCdConfigMap, HealthChecker, readArgoCdConfigMap, type ArgoCdConfigMap } from '../../engine/health/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
-import { discoverApps, findApps, flattenLists, renderDirectory, type AppEntry } from '../../engine/apps/index.ts';
+import { discoverApps, findApps, flattenLists, renderDirectory, type AppEntry, type KustomizeRenderer } from '../../engine/apps/index.ts';
+import { render } from '../../engine/render/index.ts';
 import { ignoreRulesOf, parseArgocdCm } from '../../engine/diff/index.ts';
 import { readSnapshot } from '../../engine/sandbox/index.ts';
 import { planSyncWithDiff, planToJson, type Plan, type PlanTask, type TrackingMethod } from '../../engine/plan/index.ts';
@@ -105,6 +106,11 @@ function parseArgs(args: string[]): Args {
 
 const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** The project's kustomize renderer, unless the apps command injects another (as `diff` does). */
+function kustomize(): KustomizeRenderer {
+  return cliRenderer() ?? (async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source })));
+}
+
 /**
  * The desired objects of a folder: the one call that turns a source into manifests. A kustomization goes through the
  * project's renderer (as wired for `apps`); plain manifests are read as Argo CD's directory source does.
@@ -112,23 +118,13 @@ const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 async function renderDesired(view: FileView, rel: string): Promise<KubeObject[]> {
   const entries = await view.list(rel);
   const kustomization = entries.find((e) => e.kind === 'file' && KUSTOMIZATION_NAMES.includes(e.name));
-  if (kustomization) {
-    const renderer = cliRenderer();
-    if (!renderer) {
-      throw new GitOpsError(
-        'planning a kustomization needs the kustomize renderer (issue 3), which is not on main yet; point plan at a folder of plain manifests for now',
-        { file: rel ? `${rel}/${kustomization.name}` : kustomization.name },
-        'not-yet',
-      );
-    }
-    return (await renderer(view, rel)).map((r) => r.object);
-  }
+  if (kustomization) return (await kustomize()(view, rel)).map((r) => r.object);
   return flattenLists(await renderDirectory(view, rel, undefined)).map((r) => r.object);
 }
 
 /** The Application `--app` names, rendered as Argo CD would. */
 async function appToPlan(view: FileView, query: string): Promise<AppEntry> {
-  const found = await discoverApps(view, { renderer: cliRenderer() });
+  const found = await discoverApps(view, { renderer: kustomize() });
   const matches = findApps(found, query).filter((a) => a.kind === 'Application');
   if (matches.length === 0) {
     const flux = findApps(found, query).some((a) => a.kind === 'Kustomization');

@@ -41,7 +41,12 @@ function deleteWhen(policies: argocd.HookDeletePolicy[], generated: boolean): st
   if (policies.includes('HookSucceeded')) parts.push('when the whole sync operation succeeds (not when the hook finishes)');
   if (policies.includes('HookFailed')) parts.push('when the sync operation fails');
   if (policies.includes('BeforeHookCreation')) {
-    parts.push(generated ? 'never: generateName gives it a new name on every sync, so copies pile up' : 'before the next sync creates it again; it stays in the cluster until then');
+    const otherwise = parts.length > 0 ? 'otherwise ' : '';
+    parts.push(
+      generated
+        ? `${otherwise}never: generateName gives it a new name on every sync, so copies pile up`
+        : `${otherwise}before the next sync creates it again${parts.length > 0 ? '' : '; it stays in the cluster until then'}`,
+    );
   }
   return parts.join('; ');
 }
@@ -169,13 +174,18 @@ export function planPrepared(input: PlanInput, prepared: PreparedPairs): Plan {
 
   // 4. Tasks (getSyncTasks).
   const selection = input.resources?.length ? new Set(input.resources.map(keyString)) : undefined;
-  const notSynced = new Set<Reconciled>(rec.pairs.filter((_, i) => resources[i]!.status !== 'Synced'));
+  // AUTO-5: self-heal names the resources that are not Synced by group, kind and name only, so a Synced namesake in
+  // another namespace is synced with them (SyncOperationResource has no namespace).
+  const notSynced = new Set(resources.filter((r) => r.status !== 'Synced').map((r) => `${r.group}/${r.kind}/${r.name}`));
   const works: Work[] = [];
   rec.pairs.forEach((pair) => {
     // getSyncTasks looks at the target first (CompareAppState looks at live first).
     const obj = (pair.target ?? pair.live)!;
     if (selection && !selection.has(keyOf(obj)) && !(pair.target && (argocd.isDeleteHookOfType(pair.target, 'PreDelete') || argocd.isDeleteHookOfType(pair.target, 'PostDelete')))) return;
-    if (input.selfHeal && !notSynced.has(pair)) return;
+    if (input.selfHeal) {
+      const g = gvkOf(obj);
+      if (!notSynced.has(`${g.group}/${g.kind}/${obj.metadata.name ?? ''}`)) return;
+    }
     if (!selfRef.get(pair)) return;
     if (argocd.isHook(obj)) return;
     for (const phase of argocd.syncPhasesOf(obj)) {
