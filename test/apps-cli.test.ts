@@ -128,3 +128,31 @@ test('render --app renders one app as its controller would (kustomize options in
   assert.equal(ext.code, 1);
   assert.match(ext.err, /^clusters\/prod\/apps\/other-team\.yaml:2:1: billing is not rendered: repoURL/);
 });
+
+test('apps --cluster adds a cluster for the clusters generator; a chart source is shown as a chart', async (t) => {
+  const repo = scratchRepo({
+    'apps/a/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+    'set.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: everywhere, namespace: argocd}
+spec:
+  generators:
+    - clusters: {}
+  template:
+    metadata: {name: 'a-{{name}}'}
+    spec:
+      project: default
+      source: {repoURL: https://github.com/example/deploy-repo, path: apps/a}
+      destination: {server: '{{server}}', namespace: a}
+`,
+    'chart.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: c}\nspec:\n  source: {repoURL: https://charts.example.com, chart: thing, targetRevision: 1.2.3}\n  destination: {server: https://kubernetes.default.svc, namespace: c}\n',
+  });
+  t.after(() => repo.cleanup());
+  const { code, out } = await cli(['apps', repo.dir, '--cluster', 'edge=https://edge.example.com'], repo.dir);
+  assert.equal(code, 0, out);
+  assert.match(out, /Application a-edge .*\n.*\n.*dest {4}https:\/\/edge\.example\.com\/a/);
+  assert.match(out, /Application a-in-cluster/);
+  assert.match(out, /source {2}chart thing @ 1\.2\.3 from https:\/\/charts\.example\.com/);
+  const bad = await cli(['apps', repo.dir, '--cluster', 'nope'], repo.dir);
+  assert.equal(bad.code, 2);
+});

@@ -8,6 +8,7 @@ import {
   projectRenderer,
   type AppEntry,
   type AppsResult,
+  type ClusterInput,
   type KustomizeRenderer,
 } from '../../engine/apps/index.ts';
 import { marshalYAML, fromJSON } from '../../engine/apps/gotemplate/index.ts';
@@ -23,6 +24,7 @@ export function cliRenderer(): KustomizeRenderer {
 
 interface Parsed {
   dir?: string;
+  clusters: ClusterInput[];
   rev?: string;
   json: boolean;
   app?: string;
@@ -30,11 +32,17 @@ interface Parsed {
 }
 
 function parseArgs(args: string[]): Parsed {
-  const out: Parsed = { json: false, render: true };
+  const out: Parsed = { json: false, render: true, clusters: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '--json') out.json = true;
     else if (a === '--no-render') out.render = false;
+    else if (a === '--cluster') {
+      const v = args[++i];
+      const m = v === undefined ? null : /^([^=]+)=(\S+)$/.exec(v);
+      if (!m) throw new UsageError('--cluster needs <name>=<server-url>');
+      out.clusters.push({ name: m[1]!, server: m[2]! });
+    }
     else if (a === '--rev' || a === '--app') {
       const v = args[++i];
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
@@ -87,7 +95,9 @@ function renderStatus(a: AppEntry): string {
 function sourceText(a: AppEntry): string {
   const s = a.source;
   const rev = s.targetRevision || 'HEAD';
-  return `${s.path || '.'} @ ${rev}`;
+  const chart = a.sources.find((x) => x.chart);
+  if (chart && !a.sources.some((x) => x.path)) return `chart ${chart.chart} @ ${chart.targetRevision || 'latest'} from ${chart.repoURL}`;
+  return `${s.path || '.'} @ ${rev}${a.external ? ` in ${s.repoURL}` : ''}`;
 }
 
 /** The tree: each app on one line, its details below; generated apps grouped under their ApplicationSet. */
@@ -164,13 +174,13 @@ export function maskSecrets(o: KubeObject): KubeObject {
 
 async function load(p: Parsed, io: CliIO): Promise<{ result: AppsResult; root: string }> {
   const { view } = await openView(resolve(io.cwd, p.dir ?? '.'), { rev: p.rev });
-  const result = await discoverApps(view, { renderer: cliRenderer(), rev: p.rev, render: p.render || p.app !== undefined });
+  const result = await discoverApps(view, { renderer: cliRenderer(), rev: p.rev, render: p.render || p.app !== undefined, clusters: p.clusters });
   return { result, root: view.root };
 }
 
 /** `render --app <name>`: one app's objects as its controller renders them (shared with the render command). */
 export async function runRenderApp(name: string, dir: string | undefined, rev: string | undefined, io: CliIO, showSecrets = false): Promise<number> {
-  const { result } = await load({ dir, rev, json: false, render: true, app: name }, io);
+  const { result } = await load({ dir, rev, json: false, render: true, app: name, clusters: [] }, io);
   const found = findApps(result, name);
   if (!found.length) throw new UsageError(`no app named ${name} (run \`gitops-sandbox apps\` to list them)`);
   if (found.length > 1) throw new UsageError(`several apps are named ${name}: ${found.map((a) => a.id).join(', ')}; give <kind>/<namespace>/<name>`);
@@ -186,7 +196,7 @@ export const apps: Command = {
   name: 'apps',
   summary: 'list the Argo CD and Flux applications of a deploy repo as their controllers see them, rendered',
   usage: [
-    'Usage: gitops-sandbox apps [<repo-dir>] [--rev <rev>] [--json] [--no-render]',
+    'Usage: gitops-sandbox apps [<repo-dir>] [--rev <rev>] [--json] [--no-render] [--cluster <name>=<server>]…',
     '       gitops-sandbox apps [<repo-dir>] [--rev <rev>] --app <name>',
     '',
     'Finds Argo CD Applications, ApplicationSets (expanded), app-of-apps trees and Flux Kustomizations (in',
@@ -196,6 +206,8 @@ export const apps: Command = {
     '  --json        {"apps": [...], "errors": [...]}',
     '  --no-render   list only (app-of-apps children are found by rendering, so they are missing)',
     '  --app <name>  render one app: <name>, <namespace>/<name> or <kind>/<namespace>/<name>',
+    '  --cluster <name>=<server>  a cluster for ApplicationSet clusters generators, besides the cluster Secrets',
+    '                in the repo and the in-cluster default (repeatable)',
   ].join('\n'),
   async run(args, io) {
     const p = parseArgs(args);
