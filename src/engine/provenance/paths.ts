@@ -6,6 +6,7 @@
  * dots escaped (`metadata.labels.app\.kubernetes\.io/name`).
  */
 import { GitOpsError } from '../errors/index.ts';
+import type { YNode } from '../yaml/index.ts';
 import { escapeSegment, unescapeSegment } from './nodes.ts';
 
 export type Segment = { key: string } | { index: number } | { match: { key: string; value: string } };
@@ -135,6 +136,33 @@ export function displayPath(value: unknown, pointer: string): string {
     } else {
       parts.push({ key: seg });
       cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return dottedPath(parts) || '.';
+}
+
+/** `displayPath` read straight off a node tree (no plain copy of the whole object needed). */
+export function displayPathOfNode(root: YNode, pointer: string): string {
+  const parts: { key?: string; index?: number; itemName?: string }[] = [];
+  let cur: YNode | undefined = root;
+  const nameOf = (n: YNode | undefined): string | undefined => {
+    if (!n || n.kind !== 'map') return undefined;
+    for (const e of n.entries) if (e.key.value === 'name') return e.value.kind === 'scalar' && e.value.tag === '!!str' ? e.value.value : undefined;
+    return undefined;
+  };
+  for (const seg of fromPointer(pointer)) {
+    if (cur && cur.kind === 'seq') {
+      const i = Number(seg);
+      const item: YNode | undefined = cur.items[i];
+      const name = nameOf(item);
+      const unique = name !== undefined && /^[^\]=]+$/.test(name) && cur.items.filter((x) => nameOf(x) === name).length === 1;
+      parts.push(unique ? { index: i, itemName: name } : { index: i });
+      cur = item;
+    } else {
+      parts.push({ key: seg });
+      let next: YNode | undefined;
+      if (cur && cur.kind === 'map') for (const e of cur.entries) if (e.key.value === seg) next = e.value;
+      cur = next;
     }
   }
   return dottedPath(parts) || '.';

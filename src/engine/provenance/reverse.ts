@@ -17,7 +17,7 @@ import { toPlain, type Change, type Loc, type ScalarNode, type YNode } from '../
 import { objectId, originLoc } from './fields.ts';
 import { isSecret, isSecretDataPath, maskCopied, maskData, SecretValues } from './mask.ts';
 import { escapeSegment } from './nodes.ts';
-import { displayPath } from './paths.ts';
+import { displayPathOfNode } from './paths.ts';
 import type { ObjectId } from './types.ts';
 
 /** Changes that build on the value before them instead of replacing it. */
@@ -185,9 +185,8 @@ export class ProvenanceIndex {
         const res = resources[ri]!;
         const fields: AffectedField[] = [];
         let counted = false;
-        const whole = res.object;
         for (const f of byPath.values()) {
-          fields.push({ path: f.path, field: displayPath(whole, f.path), value: this.valueOf(o, res, f.path, f.node), via: f.via, effective: f.effective });
+          fields.push({ path: f.path, field: displayPathOfNode(res.node, f.path), value: this.valueOf(o, res, f.path, f.node), via: f.via, effective: f.effective });
           if (f.effective) {
             report.summary.fields++;
             counted = true;
