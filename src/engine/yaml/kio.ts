@@ -13,11 +13,18 @@
  */
 import { GitOpsError } from '../errors/index.ts';
 import type { MapEntry, MapNode, YNode } from './node.ts';
-import { copyTree, parseRawDocuments, type RawNode, type YDocument } from './parse.ts';
+import { checkCharacters, copyTree, parseRawDocuments, type RawNode, type YDocument } from './parse.ts';
 
 /** Splits like kio's splitDocuments; returns each piece with the 1-based line it starts on. */
-function splitDocuments(text: string, file: string): { text: string; line: number }[] {
-  const out: { text: string; line: number }[] = [];
+/** A piece of the text: [start, end) and the line it starts on. */
+interface Piece {
+  start: number;
+  end: number;
+  line: number;
+}
+
+function splitDocuments(text: string, file: string): Piece[] {
+  const out: Piece[] = [];
   if (text.length === 0) return out;
   const sep = /\n---[^\n]*\n/g;
   let prev = 0;
@@ -40,12 +47,13 @@ function splitDocuments(text: string, file: string): { text: string; line: numbe
     if (after.length > 0 && after[0] !== '#') {
       throw new GitOpsError(`invalid document separator: ${separator.trim()}`, { file, line, column: 1 }, 'yaml');
     }
-    out.push({ text: text.slice(prev, m.index), line: prevLine });
+    // kio re-adds the newline the split removed to every piece but the last: it is the separator's first character.
+    out.push({ start: prev, end: m.index + 1, line: prevLine });
     prev = m.index + separator.length;
     countLines(prev);
     prevLine = line;
   }
-  out.push({ text: text.slice(prev), line: prevLine });
+  out.push({ start: prev, end: text.length, line: prevLine });
   return out;
 }
 
@@ -171,15 +179,12 @@ function deAnchor(n: RawNode, depth: number): YNode {
  * documents, each with merge keys applied; line numbers refer to the original file.
  */
 export function readResources(text: string, file: string): YDocument[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const normalized = text.replace(/\r\n/g, '\n');
+  const normalized = text.indexOf('\r') >= 0 ? text.replace(/\r\n/g, '\n') : text;
+  checkCharacters(normalized, file, 0);
   const pieces = splitDocuments(normalized, file);
   const raw: { root: RawNode; start: YDocument['start']; plain: boolean }[] = [];
-  for (let i = 0; i < pieces.length; i++) {
-    const p = pieces[i]!;
-    // kio re-adds the newline the split removed from every piece but the last.
-    const body = i < pieces.length - 1 ? p.text + '\n' : p.text;
-    const d = parseRawDocuments(body, file, { firstLine: p.line, firstDocumentOnly: true })[0];
+  for (const p of pieces) {
+    const d = parseRawDocuments(normalized, file, { firstLine: p.line, firstDocumentOnly: true, range: p })[0];
     if (!d || !d.root) continue;
     // kio drops documents whose root is null (`~`, `null`, or nothing but an anchor).
     const rootTag = d.root.kind === 'scalar' ? d.root.tag : '';

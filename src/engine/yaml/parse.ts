@@ -20,6 +20,11 @@ export interface ParseOptions {
   firstLine?: number;
   /** Parse only the first document and ignore the rest of the text (what kyaml does with each piece of a file). */
   firstDocumentOnly?: boolean;
+  /**
+   * Parse only `text.slice(start, end)`, without copying it (`firstLine` is then the line `start` is on). The
+   * caller has already checked the whole text for forbidden characters.
+   */
+  range?: { start: number; end: number };
 }
 
 /** An alias as written, before it is replaced by a copy of its anchor (kept for kustomize's own alias expansion). */
@@ -96,8 +101,10 @@ class Composer {
     text: string,
     private readonly file: string,
     firstLine: number,
+    start = 0,
+    end = text.length,
   ) {
-    this.sc = new Scanner(text);
+    this.sc = new Scanner(text, start, end);
     this.lineDelta = firstLine - 1;
   }
 
@@ -571,7 +578,7 @@ function syntaxError(e: YamlSyntaxError, c: Composer): GitOpsError {
   return new GitOpsError(message, c.loc(e.mark), 'yaml');
 }
 
-function checkCharacters(text: string, file: string, lineDelta: number): void {
+export function checkCharacters(text: string, file: string, lineDelta: number): void {
   const m = FORBIDDEN.exec(text);
   if (!m) return;
   const before = text.slice(0, m.index);
@@ -584,10 +591,17 @@ function checkCharacters(text: string, file: string, lineDelta: number): void {
 /** Parses to raw trees that still hold aliases (for kustomize's own alias and merge-key expansion). */
 export function parseRawDocuments(text: string, file: string, opts: ParseOptions = {}): (Omit<RawDoc, 'start'> & { start: Loc })[] {
   const firstLine = opts.firstLine ?? 1;
-  // A byte order mark at the start belongs to the encoding, not to the first line (libyaml drops it there).
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  checkCharacters(text, file, firstLine - 1);
-  const c = new Composer(text, file, firstLine);
+  let c: Composer;
+  if (opts.range) {
+    let start = opts.range.start;
+    if (text.charCodeAt(start) === 0xfeff) start++;
+    c = new Composer(text, file, firstLine, start, opts.range.end);
+  } else {
+    // A byte order mark at the start belongs to the encoding, not to the first line (libyaml drops it there).
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    checkCharacters(text, file, firstLine - 1);
+    c = new Composer(text, file, firstLine);
+  }
   try {
     return c.documents(opts.firstDocumentOnly ?? false).map((d) => ({ ...d, start: c.loc(d.start) }));
   } catch (e) {

@@ -125,9 +125,11 @@ export class Scanner {
   private simpleKeyAllowed = false;
   private simpleKeys: SimpleKey[] = [];
 
-  constructor(text: string) {
+  /** Scans `text` from `start` up to `end` (a window of a larger text needs no copy). */
+  constructor(text: string, start = 0, end = text.length) {
     this.s = text;
-    this.n = text.length;
+    this.n = end;
+    this.pos = start;
   }
 
   // ---- character access ----
