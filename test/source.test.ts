@@ -94,3 +94,26 @@ test('a git view follows symlinks inside the repository as a checkout would', as
   assert.equal(await v.stat('linked'), 'dir');
   assert.equal(await v.stat('shared/escape'), undefined, 'a link out of the repository leads nowhere');
 });
+
+test('a linked worktree (git worktree add) resolves its own HEAD and branch, and reads the shared objects', async (t) => {
+  const repo = new ScratchRepo();
+  t.after(() => repo.cleanup());
+  repo.write({ 'f.txt': 'main\n' });
+  const onMain = repo.commit('on main');
+  const wtDir = `${repo.dir}-wt`;
+  t.after(async () => (await import('node:fs')).rmSync(wtDir, { recursive: true, force: true }));
+  repo.git('worktree', 'add', '-q', '-b', 'feature', wtDir);
+  const { execFileSync } = await import('node:child_process');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(wtDir, 'f.txt'), 'feature\n');
+  execFileSync('git', ['commit', '-qam', 'on feature'], { cwd: wtDir });
+  const onFeature = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: wtDir, encoding: 'utf8' }).trim();
+
+  assert.equal(await resolveRevision(wtDir, 'HEAD'), onFeature);
+  assert.equal(await resolveRevision(wtDir, 'HEAD~1'), onMain);
+  assert.equal(await resolveRevision(repo.dir, 'HEAD'), onMain, 'the main checkout keeps its own HEAD');
+  assert.equal(await currentBranch(wtDir), 'feature');
+  const head = await openView(wtDir, { rev: 'HEAD' });
+  assert.equal(await head.view.readText('f.txt'), 'feature\n');
+  assert.equal(await mergeBase(wtDir, 'HEAD', 'main'), onMain);
+});

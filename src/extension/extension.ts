@@ -52,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView('gitopsSandbox.apps', { treeDataProvider: apps, showCollapseAll: true }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('gitopsSandbox.codeLens')) lenses.refresh();
-      if (e.affectsConfiguration('gitopsSandbox.kustomize')) void Promise.all(views.refreshWorkingViews());
+      if (e.affectsConfiguration('gitopsSandbox.render')) void Promise.all(views.refreshWorkingViews());
     }),
   );
   const activationMs = performance.now() - t0;

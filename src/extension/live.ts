@@ -46,6 +46,7 @@ export class LiveUpdates implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (doc.uri.scheme !== 'file') return;
+        this.broken.delete(doc.uri.fsPath);
         this.diagnostics.clear(`yaml:${doc.uri.fsPath}`);
         const overlay = this.checked.get(doc.uri.fsPath);
         this.checked.delete(doc.uri.fsPath);
@@ -83,8 +84,19 @@ export class LiveUpdates implements vscode.Disposable {
 
   private async flush(): Promise<void> {
     const t0 = performance.now();
+    if (this.yamlTimer) {
+      clearTimeout(this.yamlTimer);
+      this.yamlTimer = undefined;
+      this.checkYaml();
+    }
     const docs = [...this.pending];
     this.pending.clear();
+    // While an edited file does not parse, every render that reads it fails on the error the Problems panel already
+    // shows: the views keep their last render and the work waits for the fix (its keystroke schedules a new flush).
+    if (docs.some((d) => this.broken.has(d.uri.fsPath))) {
+      this.lastUpdate = { at: Date.now(), ms: performance.now() - t0 };
+      return;
+    }
     const work: Promise<unknown>[] = [];
     work.push(...this.views.refreshWorkingViews());
     for (const f of this.followers) work.push(...f());
@@ -93,13 +105,18 @@ export class LiveUpdates implements vscode.Disposable {
     this.lastUpdate = { at: Date.now(), ms: performance.now() - t0 };
   }
 
+  /** Files whose text does not parse as YAML right now: renders wait until they do (they would fail on them). */
+  private readonly broken = new Set<string>();
+
   private checkYaml(): void {
     const docs = [...this.pendingYaml];
     this.pendingYaml.clear();
-    if (!settings.diagnostics()) return;
     for (const doc of docs) {
       if (!isCheckedYaml(doc) || doc.isClosed) continue;
-      this.diagnostics.set(`yaml:${doc.uri.fsPath}`, engine().yamlProblems(doc.getText(), doc.uri.fsPath));
+      const problems = engine().yamlProblems(doc.getText(), doc.uri.fsPath);
+      if (problems.length) this.broken.add(doc.uri.fsPath);
+      else this.broken.delete(doc.uri.fsPath);
+      if (settings.diagnostics()) this.diagnostics.set(`yaml:${doc.uri.fsPath}`, problems);
     }
   }
 
@@ -124,7 +141,7 @@ export class LiveUpdates implements vscode.Disposable {
       [...overlays].map(async (dir) => {
         if (shown.has(targetKey({ kind: 'overlay', dir }))) return this.diagnostics.clear(`check:${dir}`);
         const r = await eng.render({ kind: 'overlay', dir }, { buffers, kustomize: settings.kustomize(), trusted: settings.trusted() });
-        this.diagnostics.set(`check:${dir}`, r.ok ? [] : [r.problem]);
+        this.diagnostics.set(`check:${dir}`, r.ok ? (r.warnings ?? []) : [r.problem]);
       }),
     );
   }

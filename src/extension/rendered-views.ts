@@ -14,6 +14,8 @@ interface ViewState {
   text: string;
   /** The current render's problem, when the document shows an older render (or a note). */
   problem?: Problem;
+  /** kustomize's warnings for the current render. */
+  warnings?: Problem[];
   /** Set while a render is running; `again` asks for one more when it ends (edits arrived meanwhile). */
   running?: Promise<void>;
   again?: boolean;
@@ -105,7 +107,7 @@ export class RenderedViews implements vscode.TextDocumentContentProvider, vscode
   private async renderInto(uri: vscode.Uri, state: ViewState, quiet: boolean): Promise<void> {
     const { spec } = state;
     const eng = engine();
-    const options = { buffers: dirtyBuffers(), kustomize: settings.kustomize(), trusted: settings.trusted(), viewId: uri.toString() };
+    const options = { buffers: dirtyBuffers(), kustomize: settings.kustomize(), trusted: settings.trusted(), viewId: uri.toString(), provenance: settings.provenance() };
     let result: RenderResult;
     if (spec.pair && spec.rev) {
       // The left side of a diff: rendered with its partner, so that both sides get their masks together.
@@ -121,6 +123,7 @@ export class RenderedViews implements vscode.TextDocumentContentProvider, vscode
     if (result.ok) {
       state.text = result.text;
       state.problem = undefined;
+      state.warnings = result.warnings;
     } else {
       state.problem = result.problem;
       if (!state.text || state.text.startsWith('# GitOps Sandbox:')) state.text = noteFor(spec, result.problem);
@@ -146,7 +149,7 @@ export class RenderedViews implements vscode.TextDocumentContentProvider, vscode
 
   private showProblem(uri: vscode.Uri, state: ViewState): void {
     const p = state.problem;
-    if (state.spec.rev === undefined) this.diagnostics.set(`render:${uri.toString()}`, p ? [p] : []);
+    if (state.spec.rev === undefined) this.diagnostics.set(`render:${uri.toString()}`, p ? [p] : (state.warnings ?? []));
     if (!p || p.code === 'unavailable') {
       this.diagnostics.setOn(uri, []);
       return;

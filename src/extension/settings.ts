@@ -10,11 +10,12 @@ export const settings = {
   codeLens: () => cfg().get<boolean>('codeLens.enabled', true),
   diagnostics: () => cfg().get<boolean>('diagnostics.enabled', true),
   debounceMs: () => Math.max(0, cfg().get<number>('render.debounceMs', 40)),
-  kustomize: (): KustomizeOptions => ({
-    loadRestrictor: cfg().get<KustomizeOptions['loadRestrictor']>('kustomize.loadRestrictor', 'LoadRestrictionsRootOnly'),
-    enableHelm: cfg().get<boolean>('kustomize.enableHelm', false),
-    helmCommand: cfg().get<string>('kustomize.helmCommand', 'helm'),
-  }),
-  /** Untrusted workspaces render, but the engine runs no external program there. */
+  /**
+   * The renderer has one option today: kustomize's defaults (root-only load restrictor; helmCharts refused, as
+   * `kubectl kustomize` refuses them), so nothing here can make it run an external program.
+   */
+  kustomize: (): KustomizeOptions => ({ loadRestrictor: 'LoadRestrictionsRootOnly', enableHelm: false, helmCommand: 'helm' }),
+  provenance: () => cfg().get<boolean>('render.provenance', true),
+  /** The engine never runs external programs; passed on so that whatever later could, asks first. */
   trusted: () => vscode.workspace.isTrusted,
 };

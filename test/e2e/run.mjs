@@ -60,6 +60,9 @@ try {
   const profile = prepareProfile(join(scratch, 'profile'), {
     'diffEditor.hideUnchangedRegions.enabled': true,
     'diffEditor.renderSideBySide': true,
+    'diffEditor.useInlineViewWhenSpaceIsLimited': false,
+    // The web workbench saves after a second by default; the suite checks what unsaved buffers do.
+    'files.autoSave': 'off',
   });
   installExtension(tools, profile, vsix.path);
   say('extension installed into a fresh profile');

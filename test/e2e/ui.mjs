@@ -339,8 +339,12 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
         record('keystroke updates the rendered document', 'skip', 'the renderer is not in this build');
         return;
       }
+      // The rendered view shows its top: the Namespace object, whose name follows the overlay's namespace.
+      const rendered = ui.editorFor(renderedTab);
+      await rendered.click({ position: { x: 300, y: 40 } });
+      await page.keyboard.press('Control+Home');
       await ui.openFile(OVERLAY);
-      await ui.gotoLineEnd(3); // `namespace: shop-prod`: the Namespace object at the top of the render shows it
+      await ui.gotoLineEnd(3); // `namespace: shop-prod`
       const samples = [];
       let suffix = '';
       for (const ch of 'abcdefghij') {
@@ -370,10 +374,12 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       await diff.waitFor();
       await page.locator('.tabs-container .tab.active', { hasText: '↔' }).first().waitFor();
       await page.waitForTimeout(500);
-      const original = norm(await diff.locator('.editor.original .view-lines').innerText());
-      const modified = norm(await diff.locator('.editor.modified .view-lines').innerText());
+      const original = norm((await diff.locator('.editor.original .view-lines').allInnerTexts()).join('\n'));
+      const modified = norm((await diff.locator('.editor.modified .view-lines').allInnerTexts()).join('\n'));
       const shot = await ui.screenshot('diff-vs-head');
-      const ok = original.includes('replicas: 3') && modified.includes('replicas: 5') && !modified.includes('replicas: 3');
+      // The change is marked as one: a deleted line on the HEAD side and an inserted line on the working-tree side.
+      const marked = (await diff.locator('.line-delete, .char-delete').count()) > 0 && (await diff.locator('.line-insert, .char-insert').count()) > 0;
+      const ok = marked && original.includes('replicas: 3') && modified.includes('replicas: 5');
       record('Diff vs HEAD opens a diff editor with the change', ok ? 'pass' : 'fail', ok ? 'replicas: 3 → replicas: 5' : `original: ${original.slice(0, 80)} | modified: ${modified.slice(0, 80)}`, shot);
       await ui.openFile(OVERLAY);
       await ui.gotoLineEnd(8);

@@ -197,3 +197,42 @@ suite('GitOps Sandbox in the extension host', () => {
     await waitFor('the view to show replicas: 3 again', () => /replicas: 3/.test(view.getText()));
   });
 });
+
+suite('Provenance in the extension host', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('hover and Go to Definition on a rendered image lead to the overlay images entry', async function () {
+    if (!(await stats()).features.provenance) this.skip();
+    const dir = join(root(), OVERLAY_DIR);
+    await vscode.commands.executeCommand('gitopsSandbox.render', { target: { kind: 'overlay', dir } });
+    const view = await waitFor('the rendered view', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'gitops-sandbox' && d.getText().includes('image:')));
+    const line = view.getText().split('\n').findIndex((l) => l.includes('image: registry.example.com/shop:1.0.1'));
+    assert.ok(line >= 0);
+    const pos = new vscode.Position(line, 8);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', view.uri, pos);
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /containers\[name=shop\]\.image/);
+    assert.match(text, /images/);
+    assert.match(text, /apps\/shop\/overlays\/prod\/kustomization\.yaml:10/);
+    assert.match(text, /apps\/shop\/base\/deployment\.yaml:19/);
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', view.uri, pos);
+    const def = defs[0]!;
+    const uri = 'uri' in def ? def.uri : def.targetUri;
+    const range = 'range' in def ? def.range : def.targetRange;
+    assert.equal(uri.fsPath, join(dir, 'kustomization.yaml'));
+    assert.equal(range.start.line, 9);
+  });
+
+  test('a hover in a source file says which overlays and fields the line affects', async function () {
+    if (!(await stats()).features.provenance) this.skip();
+    const doc = await vscode.workspace.openTextDocument(join(root(), 'apps/shop/base/deployment.yaml'));
+    await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('image: registry.example.com/shop:1.0.0'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(line, 12));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /This line affects 3 overlays, 3 fields/);
+    assert.match(text, /apps\/shop\/overlays\/staging: Deployment shop-staging\/staging-shop/);
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emitDocumentsWithMap, parseYamlDocuments, type YNode } from '../../src/engine/yaml/index.ts';
-import { fieldAtLine, fieldsFromLine, formatPath } from '../../src/extension/engine/provenance-view.ts';
+import { fieldAtLine, fieldsFromLine, formatPath, relatedLines } from '../../src/extension/engine/provenance-view.ts';
 
 const SOURCE = `apiVersion: apps/v1
 kind: Deployment
@@ -78,4 +78,12 @@ test('this line affects: the fields a source line wrote or changed', () => {
   const written = fieldsFromLine(d, '/repo', '/repo/apps/shop/base/all.yaml', 4, 'o');
   assert.deepEqual(written.map((f) => f.path), ['metadata.name']);
   assert.equal(formatPath(d[0], ['spec', 'template']), 'spec.template');
+});
+
+test('a hover on a line inside a list entry counts the entry, where transformations are recorded', () => {
+  const text = 'images:\n  - name: registry.example.com/shop\n    newTag: 1.0.1\nreplicas:\n  - name: shop\n    count: 3\n';
+  assert.deepEqual(relatedLines(text, 3), [3, 2]);
+  assert.deepEqual(relatedLines(text, 2), [2]);
+  assert.deepEqual(relatedLines(text, 1), [1]);
+  assert.deepEqual(relatedLines(text, 6), [6, 5]);
 });

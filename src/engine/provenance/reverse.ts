@@ -64,13 +64,16 @@ export interface AffectsReport {
   errors: { dir: string; message: string }[];
 }
 
-interface Hit {
-  overlay: number;
-  resource: number;
-  path: string;
-  node: YNode;
-  via: string;
-  effective: boolean;
+/** One way one line takes part in one field (a class: the index makes many, all of one shape). */
+class Hit {
+  constructor(
+    readonly overlay: number,
+    readonly resource: number,
+    readonly path: string,
+    readonly node: YNode,
+    readonly via: string,
+    readonly effective: boolean,
+  ) {}
 }
 
 export interface IndexedRender {
@@ -99,19 +102,24 @@ export class ProvenanceIndex {
     return [...this.byFile.keys()].sort();
   }
 
-  private add(loc: Loc | undefined, hit: Omit<Hit, 'via' | 'effective'>, via: string, effective: boolean): void {
+  private lastFile = '';
+  private lastLines?: Map<number, Hit[]>;
+
+  private add(loc: Loc | undefined, overlay: number, resource: number, path: string, node: YNode, via: string, effective: boolean): void {
     if (!loc) return;
-    let lines = this.byFile.get(loc.file);
+    let lines = loc.file === this.lastFile ? this.lastLines : this.byFile.get(loc.file);
     if (!lines) this.byFile.set(loc.file, (lines = new Map()));
-    let list = lines.get(loc.line);
-    if (!list) lines.set(loc.line, (list = []));
-    list.push({ ...hit, via, effective });
+    this.lastFile = loc.file;
+    this.lastLines = lines;
+    const hit = new Hit(overlay, resource, path, node, via, effective);
+    const list = lines.get(loc.line);
+    if (list) list.push(hit);
+    else lines.set(loc.line, [hit]);
   }
 
   private addObject(overlay: number, resource: number, r: RenderedResource): void {
     const visit = (node: YNode, path: string, key: ScalarNode | undefined): void => {
       if (path !== '') {
-        const base = { overlay, resource, path, node };
         const h = node.history;
         // Walk back from the last change: every change from the last overwriting one on decides the value; when
         // none overwrote, where the field was written decides it too (decidingFrom -1).
@@ -125,14 +133,14 @@ export class ProvenanceIndex {
           }
         }
         const origin = originLoc(node, key);
-        this.add(origin, base, 'written', decidingFrom < 0);
-        if (node.kind === 'scalar' && key?.origin && (key.origin.line !== origin?.line || key.origin.file !== origin.file)) this.add(key.origin, base, 'key', true);
+        this.add(origin, overlay, resource, path, node, 'written', decidingFrom < 0);
+        if (node.kind === 'scalar' && key?.origin && (key.origin.line !== origin?.line || key.origin.file !== origin.file)) this.add(key.origin, overlay, resource, path, node, 'key', true);
         if (h) {
           for (let i = 0; i < h.length; i++) {
             const c = h[i]!;
             const deciding = decidingFrom < 0 || i >= decidingFrom;
-            this.add(c.at, base, c.op, deciding);
-            if (c.from) for (const f of c.from) this.add(f, base, `${c.op} source`, deciding);
+            this.add(c.at, overlay, resource, path, node, c.op, deciding);
+            if (c.from) for (const f of c.from) this.add(f, overlay, resource, path, node, `${c.op} source`, deciding);
           }
         }
       }

@@ -595,7 +595,8 @@ export async function buildTop(dir: string, ctx: BuildContext): Promise<BuildOut
       { group: '', version: '', kind: '', path: 'metadata/labels', create: true },
     ], rec);
   }
-  for (const r of m.list) finishAnnotations(r, ctx);
+  const bmAt = new Map(kust.buildMetadata.map((b) => [b.value, b.at] as const));
+  for (const r of m.list) finishAnnotations(r, ctx, bmAt);
   return { resources: m.list, kustomization: kust };
 }
 
@@ -644,27 +645,37 @@ function originYaml(o: OriginInfo, indent = ''): string {
  * kustomize rewrites every object's annotations at the very end (removing its build annotations): values become
  * strings, and an empty or null annotations field disappears. Origin annotations are added first when asked for.
  */
-function finishAnnotations(r: Resource, ctx: BuildContext): void {
+function finishAnnotations(r: Resource, ctx: BuildContext, bmAt: Map<string, Loc>): void {
   const meta = get(r.node, 'metadata');
   if (!meta || meta.kind !== 'map') return;
   const cur = get(meta, 'annotations');
   const pairs = stringMap(cur);
   const nodes = valuesByKey(cur);
-  const noted = { op: 'buildMetadata', detail: 'kustomize adds this itself (buildMetadata)' };
+  // Provenance: the annotations buildMetadata asks for are kustomize's own, located at the option that asked.
+  const noted = (option: string): Change => ({ op: 'buildMetadata', detail: `kustomize adds this itself (buildMetadata: ${option})`, at: bmAt.get(option) });
+  const added = new Map<string, Change>();
   if (ctx.buildMetadata.has('originAnnotations') && r.origin) {
     pairs.set('config.kubernetes.io/origin', originYaml(r.origin));
     nodes.delete('config.kubernetes.io/origin');
+    added.set('config.kubernetes.io/origin', noted('originAnnotations'));
   }
   if (ctx.buildMetadata.has('transformerAnnotations') && r.transformations?.length) {
     const text = r.transformations.map((t) => originYaml(t, '  ').replace(/^ {2}/, '- ')).join('');
     pairs.set('alpha.config.kubernetes.io/transformations', text);
     nodes.delete('alpha.config.kubernetes.io/transformations');
+    added.set('alpha.config.kubernetes.io/transformations', noted('transformerAnnotations'));
   }
   if (!pairs.size) {
     removeField(meta, 'annotations');
     return;
   }
   const m = mapFromStrings(pairs, nodes, [cur]);
-  for (const e of m.entries) if (!e.value.origin && !e.value.history) ctx.rec.note(e.value, noted);
+  for (const e of m.entries) {
+    const c = added.get(e.key.value);
+    if (c && !e.value.origin && !e.value.history) {
+      ctx.rec.note(e.value, c);
+      if (!m.origin && !m.history) ctx.rec.note(m, c);
+    }
+  }
   setField(meta, 'annotations', m);
 }

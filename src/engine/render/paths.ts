@@ -56,11 +56,12 @@ export function lookupPath(n: YNode, path: string[], at?: Loc): YNode | undefine
   return cur;
 }
 
-function kindFor(next: string | undefined, create: 'map' | 'seq' | 'scalar'): YNode {
-  if (next !== undefined && (isListIndex(next) || isIndex(next))) return newSeq();
+/** A node `create` makes on the way; `at` (the entry that asked for it) becomes its origin, for provenance. */
+function kindFor(next: string | undefined, create: 'map' | 'seq' | 'scalar', at: Loc | undefined): YNode {
+  if (next !== undefined && (isListIndex(next) || isIndex(next))) return newSeq(at);
   // A created scalar has no tag yet: its text decides, once written (kyaml leaves the tag empty).
-  if (next === undefined) return create === 'map' ? newMap() : create === 'seq' ? newSeq() : scalar('', '');
-  return newMap();
+  if (next === undefined) return create === 'map' ? newMap(at) : create === 'seq' ? newSeq(at) : scalar('', '', at);
+  return newMap(at);
 }
 
 function goRegex(p: string, at?: Loc): RegExp {
@@ -95,7 +96,7 @@ function match(n: YNode, path: string[], i: number, create: 'map' | 'seq' | 'sca
       throw wrongKind('a list', n, at);
     }
     const idx = Number(part);
-    if (n.items.length === idx && create) n.items.push(kindFor(next, create));
+    if (n.items.length === idx && create) n.items.push(kindFor(next, create, at));
     if (n.items.length < idx + 1) throw new GitOpsError(`index ${idx} specified but only ${n.items.length} elements found`, n.origin ?? at, 'kustomize');
     match(n.items[idx]!, path, i + 1, create, at, out);
     return;
@@ -122,8 +123,8 @@ function match(n: YNode, path: string[], i: number, create: 'map' | 'seq' | 'sca
       match(it, path, i + 1, create, at, out);
     }
     if (!create || out.length > before) return;
-    const elem: YNode = k === '' ? scalar(v, resolvePlainTag(v)) : newMap();
-    if (elem.kind === 'map') setField(elem, k, scalar(v, resolvePlainTag(v)));
+    const elem: YNode = k === '' ? scalar(v, resolvePlainTag(v), at) : newMap(at);
+    if (elem.kind === 'map') setField(elem, k, scalar(v, resolvePlainTag(v), at));
     n.items.push(elem);
     match(n, path, i, create, at, out);
     return;
@@ -141,7 +142,7 @@ function match(n: YNode, path: string[], i: number, create: 'map' | 'seq' | 'sca
   let e = entry(n, part);
   if (!e) {
     if (!create) return;
-    e = setField(n as MapNode, part, kindFor(next, create));
+    e = setField(n as MapNode, part, kindFor(next, create, at));
   }
   match(e.value, path, i + 1, create, at, out);
 }

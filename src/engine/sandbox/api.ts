@@ -7,7 +7,7 @@
 import { formatApiVersion, parseApiVersion } from '../kube/index.ts';
 import { applyDefaults, applySchemaDefaults, type DefaultsEnv } from './defaults.ts';
 import { clone, deepEqual, getPath, isObject, setPath, type Json, type JsonObject } from './json.ts';
-import { ApplyConflict, allowedFromLastApplied, applyConfig, decodeManaged, encodeManaged, managersForWrite, recordUpdate, type Managers } from './managed-fields.ts';
+import { ApplyConflict, allowedFromLastApplied, applyConfig, decodeManaged, encodeManaged, forCompare, managersForWrite, recordUpdate, type Managers } from './managed-fields.ts';
 import { Random } from './names.ts';
 import { applyPatch, type PatchType } from './patches.ts';
 import { ResourceRegistry, type ResourceType } from './registry.ts';
@@ -32,7 +32,7 @@ import {
 } from './status.ts';
 import { metaOf, ObjectStore, type StoreEvent } from './store.ts';
 import { rfc3339 } from './time.ts';
-import { dropNulls, MissingKeyError } from './typed.ts';
+import { compare, dropNulls, MissingKeyError, type Comparison } from './typed.ts';
 import { pruneUnknown, validateObject } from './validate.ts';
 
 export type Subresource = 'status' | 'scale';
@@ -136,8 +136,12 @@ export class ApiCore {
     this.store = new ObjectStore(watchHistory);
   }
 
+  private nowCache = { at: NaN, text: '' };
+
   nowString(): string {
-    return rfc3339(this.env.now());
+    const at = this.env.now();
+    if (this.nowCache.at !== at) this.nowCache = { at, text: rfc3339(at) };
+    return this.nowCache.text;
   }
 
   // ---------------------------------------------------------------- resolution
@@ -367,7 +371,8 @@ export class ApiCore {
     if (!t.verbs.includes('create')) throw methodNotSupported(t.group, t.plural, 'create');
     if (target.subresource) throw methodNotSupported(t.group, `${t.plural}/${target.subresource}`, 'create');
     const input = this.checkBodyIdentity(t, version, body);
-    const obj = dropNulls(clone(input)) as JsonObject;
+    // Controllers hand over objects they built for the purpose; clients' bodies are copied and lose their nulls.
+    const obj = (opts.internal ? { ...input, metadata: isObject(input.metadata) ? { ...input.metadata } : {} } : dropNulls(clone(input))) as JsonObject;
     obj.apiVersion = formatApiVersion(t.group, t.storageVersion);
     obj.kind = t.kind;
     const md: JsonObject = isObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
@@ -399,7 +404,7 @@ export class ApiCore {
       else delete obj.status;
     }
     this.prepareCreate(t, obj);
-    this.pruneAndDefault(t, version, obj, opts);
+    if (!opts.internal) this.pruneAndDefault(t, version, obj, opts);
     applyDefaults(t, obj, this.env.defaults, true);
     this.validate(t, version, obj, undefined);
     if (name && this.peek(t, md.namespace as string | undefined, name)) throw alreadyExists(t.group, t.plural, name);
@@ -415,7 +420,7 @@ export class ApiCore {
     if (opts.dryRun) return clone(this.present(t, obj, version));
     delete md.resourceVersion;
     this.commit(t, obj);
-    return clone(this.present(t, obj, version));
+    return opts.internal ? this.present(t, obj, version) : clone(this.present(t, obj, version));
   }
 
   /** What a kind's create strategy adds (a Job's selector and labels, a PVC's protection finalizer). */
@@ -468,7 +473,8 @@ export class ApiCore {
       throw conflict(t.group, t.plural, name, MODIFIED_CONFLICT);
     if (typeof bmd.uid === 'string' && bmd.uid && bmd.uid !== metaOf(old).uid)
       throw conflict(t.group, t.plural, name, `Precondition failed: UID in precondition: ${bmd.uid}, UID in object meta: ${String(metaOf(old).uid)}`);
-    const next = dropNulls(clone(input)) as JsonObject;
+    // Client writes lose their nulls as decoding into typed objects does; controllers write exactly what they mean.
+    const next = (opts.internal ? { ...input, metadata: { ...bmd } } : dropNulls(clone(input))) as JsonObject;
     const managers = managersForWrite(old, input, target.subresource);
     return this.commitUpdate(target, old, next, opts, managers, undefined);
   }
@@ -484,15 +490,16 @@ export class ApiCore {
     next.kind = t.kind;
     let md: JsonObject = isObject(next.metadata) ? next.metadata : (next.metadata = {});
     if (target.subresource === 'status') {
+      // Everything but status stays as stored (shared: stored objects are never mutated).
       const status = next.status;
-      const kept = clone(old);
+      const kept: JsonObject = { ...old, metadata: { ...omd } };
       if (status === undefined) delete kept.status;
       else kept.status = status;
       next = kept;
       md = next.metadata as JsonObject;
     } else if (t.status) {
       if (old.status === undefined) delete next.status;
-      else next.status = clone(old.status);
+      else next.status = old.status;
     }
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'namespace', 'name', 'generation']) {
       if (omd[k] === undefined) delete md[k];
@@ -506,27 +513,35 @@ export class ApiCore {
       throw invalid(t.group, t.kind, String(md.name), [fieldErr.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers []string{${newFin.filter((f) => !oldFin.includes(f)).map((f) => JSON.stringify(f)).join(', ')}}`)]);
     }
     if (target.subresource !== 'status') {
-      this.pruneAndDefault(t, version, next, opts);
+      if (!opts.internal) this.pruneAndDefault(t, version, next, opts);
       applyDefaults(t, next, this.env.defaults, false);
     }
-    this.validate(t, version, next, opts.internal ? undefined : old);
-    if (t.generation && this.generationChanged(t, old, next)) md.generation = Number(omd.generation ?? 0) + 1;
+    // A status write changes only status, which the kinds here do not validate beyond its shape.
+    if (target.subresource !== 'status') this.validate(t, version, next, opts.internal ? undefined : old);
     const ctx = this.fieldCtx(t, version);
+    // One comparison serves the generation, the managers and the no-op check.
+    const c = compare(ctx.reg, ctx.schema, forCompare(old), forCompare(next));
+    if (t.generation && specChanged(t, c)) md.generation = Number(omd.generation ?? 0) + 1;
     const finalManagers =
       applied ??
-      recordUpdate(ctx, old, next, managers, {
-        manager: this.managerName(opts),
-        apiVersion: formatApiVersion(t.group, version),
-        subresource: target.subresource,
-      });
+      recordUpdate(
+        ctx,
+        old,
+        next,
+        managers,
+        { manager: this.managerName(opts), apiVersion: formatApiVersion(t.group, version), subresource: target.subresource },
+        c,
+      );
     const enc = encodeManaged(finalManagers);
     if (enc) md.managedFields = enc as unknown as Json;
     else delete md.managedFields;
-    if (deepEqual(old, next)) return clone(this.present(t, old, version));
+    const out = (o: JsonObject) => (opts.internal ? this.present(t, o, version) : clone(this.present(t, o, version)));
+    const unchanged = c.added.isEmpty() && c.modified.isEmpty() && c.removed.isEmpty() && md.generation === omd.generation && sameEntries(omd.managedFields, md.managedFields);
+    if (unchanged) return out(old);
     if (opts.dryRun) return clone(this.present(t, next, version));
     this.commit(t, next);
     if (md.deletionTimestamp && !this.held(t, next)) this.finalizeDelete(t, next);
-    return clone(this.present(t, next, version));
+    return out(next);
   }
 
   /**
@@ -827,6 +842,25 @@ export class ApiCore {
   forbiddenUnlessExists(t: ResourceType, name: string, why: string): ApiError {
     return forbidden(t.group, t.plural, name, why);
   }
+}
+
+/** Whether a comparison touches anything but metadata and status: what bumps metadata.generation. */
+function specChanged(t: ResourceType, c: Comparison): boolean {
+  const ignore = new Set(['f:metadata', 'f:apiVersion', 'f:kind']);
+  if (t.status || t.builtin) ignore.add('f:status');
+  for (const set of [c.added, c.modified, c.removed]) {
+    if (set.member) return true;
+    if (set.children) for (const [k, child] of set.children) if (!ignore.has(k) && !child.isEmpty()) return true;
+  }
+  return false;
+}
+
+/** managedFields lists equal entry by entry (stored entries are shared, so identity settles most). */
+function sameEntries(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !deepEqual(a[i], b[i])) return false;
+  return true;
 }
 
 /** A pod's QoS class from its containers' requests and limits. */

@@ -9,6 +9,12 @@ import { isObject, type JsonObject } from './json.ts';
 export class FieldSet {
   member = false;
   children: Map<string, FieldSet> | undefined;
+  /**
+   * Memos. Sets are built by insert/ensure and never changed once shared (union and difference share unchanged
+   * subtrees between sets), so their emptiness and FieldsV1 form can be remembered.
+   */
+  private emptyMemo: boolean | undefined;
+  private v1Memo: JsonObject | undefined;
 
   static fromPaths(paths: string[][]): FieldSet {
     const s = new FieldSet();
@@ -21,6 +27,9 @@ export class FieldSet {
   }
 
   ensure(pe: string): FieldSet {
+    this.emptyMemo = undefined;
+    this.v1Memo = undefined;
+    this.entryMemo = undefined;
     this.children ??= new Map();
     let c = this.children.get(pe);
     if (!c) {
@@ -34,6 +43,9 @@ export class FieldSet {
     let cur: FieldSet = this;
     for (const pe of path) cur = cur.ensure(pe);
     cur.member = true;
+    cur.emptyMemo = false;
+    cur.v1Memo = undefined;
+    cur.entryMemo = undefined;
   }
 
   has(path: readonly string[]): boolean {
@@ -47,8 +59,16 @@ export class FieldSet {
 
   isEmpty(): boolean {
     if (this.member) return false;
-    if (this.children) for (const c of this.children.values()) if (!c.isEmpty()) return false;
-    return true;
+    if (this.emptyMemo !== undefined) return this.emptyMemo;
+    let empty = true;
+    if (this.children)
+      for (const c of this.children.values())
+        if (!c.isEmpty()) {
+          empty = false;
+          break;
+        }
+    this.emptyMemo = empty;
+    return empty;
   }
 
   clone(): FieldSet {
@@ -61,21 +81,32 @@ export class FieldSet {
     return s;
   }
 
+  /** Paths in either set; unchanged subtrees are shared, not copied. */
   union(o: FieldSet | undefined): FieldSet {
-    const s = this.clone();
-    if (o) mergeInto(s, o);
+    if (!o || o.isEmpty()) return this;
+    if (this.isEmpty()) return o;
+    const s = new FieldSet();
+    s.member = this.member || o.member;
+    if (this.children || o.children) {
+      s.children = new Map(this.children ?? []);
+      if (o.children)
+        for (const [k, oc] of o.children) {
+          const tc = this.children?.get(k);
+          s.children.set(k, tc ? tc.union(oc) : oc);
+        }
+    }
     return s;
   }
 
   /** Paths in this set and not in `o` (exact paths; a member of `o` does not remove this set's descendants). */
   difference(o: FieldSet | undefined): FieldSet {
-    if (!o) return this.clone();
+    if (!o || o.isEmpty()) return this;
     const s = new FieldSet();
     s.member = this.member && !o.member;
     if (this.children) {
       for (const [k, c] of this.children) {
         const oc = o.children?.get(k);
-        const d = oc ? c.difference(oc) : c.clone();
+        const d = oc ? c.difference(oc) : c;
         if (!d.isEmpty()) (s.children ??= new Map()).set(k, d);
       }
     }
@@ -95,6 +126,18 @@ export class FieldSet {
       }
     }
     return s;
+  }
+
+  /** Whether every path of this set is in `o`. */
+  isSubsetOf(o: FieldSet | undefined): boolean {
+    if (this.member && !o?.member) return false;
+    if (this.children)
+      for (const [k, c] of this.children) {
+        if (c.isEmpty()) continue;
+        const oc = o?.children?.get(k);
+        if (!oc || !c.isSubsetOf(oc)) return false;
+      }
+    return true;
   }
 
   /** Whether this set holds `path` or anything below it. */
@@ -121,24 +164,34 @@ export class FieldSet {
   }
 
   toFieldsV1(): JsonObject {
+    if (this.v1Memo) return this.v1Memo;
+    const out = this.buildV1();
+    this.v1Memo = out;
+    return out;
+  }
+
+  private buildV1(): JsonObject {
     const out: JsonObject = {};
     if (!this.children) return out;
     const keys = [...this.children.keys()].sort();
     for (const k of keys) {
       const c = this.children.get(k)!;
       if (c.isEmpty()) continue;
-      const inner = c.toFieldsV1();
-      const hasKids = Object.keys(inner).length > 0;
-      if (c.member && hasKids) out[k] = { '.': {}, ...inner };
-      else out[k] = inner;
+      out[k] = c.asEntry();
     }
     return out;
   }
-}
 
-function mergeInto(s: FieldSet, o: FieldSet): void {
-  if (o.member) s.member = true;
-  if (o.children) for (const [k, c] of o.children) mergeInto(s.ensure(k), c);
+  private entryMemo: JsonObject | undefined;
+
+  /** This node as its parent lists it: its FieldsV1, with `.` first when it is a member with children. */
+  private asEntry(): JsonObject {
+    if (this.entryMemo && this.v1Memo) return this.entryMemo;
+    const inner = this.toFieldsV1();
+    const e = this.member && Object.keys(inner).length > 0 ? { '.': {}, ...inner } : inner;
+    this.entryMemo = e;
+    return e;
+  }
 }
 
 function readInto(s: FieldSet, v: unknown): void {

@@ -7,7 +7,7 @@ import type { ManagedFieldsEntry } from '../kube/index.ts';
 import { FieldSet, pathString } from './fieldset.ts';
 import { clone, deepEqual, isObject, type JsonObject } from './json.ts';
 import type { Schema, TypeRegistry } from './schema.ts';
-import { compare, merge, removeItems, toFieldSet } from './typed.ts';
+import { compare, merge, removeItems, toFieldSet, type Comparison } from './typed.ts';
 
 export interface Manager {
   manager: string;
@@ -16,6 +16,8 @@ export interface Manager {
   subresource?: string;
   time?: string;
   set: FieldSet;
+  /** The stored entry this manager was read from, reused while the manager does not change. */
+  encoded?: ManagedFieldsEntry;
 }
 
 /** Identity of a manager entry, as the API server keys them (Apply entries ignore the apiVersion). */
@@ -25,7 +27,14 @@ export function managerId(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion
 
 export type Managers = Map<string, Manager>;
 
+/** Decoded managers per stored managedFields array (stored objects never change, so neither do their entries). */
+const decoded = new WeakMap<object, Managers>();
+
 export function decodeManaged(entries: unknown): Managers {
+  if (Array.isArray(entries)) {
+    const hit = decoded.get(entries);
+    if (hit) return new Map(hit);
+  }
   const out: Managers = new Map();
   if (!Array.isArray(entries)) return out;
   for (const e of entries) {
@@ -38,15 +47,26 @@ export function decodeManaged(entries: unknown): Managers {
       subresource: typeof e.subresource === 'string' && e.subresource ? e.subresource : undefined,
       time: typeof e.time === 'string' ? e.time : undefined,
       set: FieldSet.fromFieldsV1(e.fieldsV1),
+      encoded: e as ManagedFieldsEntry,
     };
     out.set(managerId(m), m);
   }
+  decoded.set(entries, new Map(out));
   return out;
 }
 
 export function encodeManaged(managers: Managers): ManagedFieldsEntry[] | undefined {
   const list = [...managers.values()].filter((m) => !m.set.isEmpty());
   if (!list.length) return undefined;
+  const out = encodeList(list);
+  // The next write of this object will decode exactly these managers: remember them.
+  const again: Managers = new Map();
+  out.forEach((e, i) => again.set(managerId(list[i]), { ...list[i], encoded: e }));
+  decoded.set(out, again);
+  return out;
+}
+
+function encodeList(list: Manager[]): ManagedFieldsEntry[] {
   const secs = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
   list.sort(
     (p, q) =>
@@ -57,6 +77,7 @@ export function encodeManaged(managers: Managers): ManagedFieldsEntry[] | undefi
       cmpStr(p.subresource ?? '', q.subresource ?? ''),
   );
   return list.map((m) => {
+    if (m.encoded) return m.encoded;
     const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion };
     if (m.time) e.time = m.time;
     e.fieldsType = 'FieldsV1';
@@ -87,7 +108,7 @@ const STRIP = FieldSet.fromPaths([
 ]);
 
 /** Server-managed metadata that is never compared between versions of an object. */
-function forCompare(obj: unknown): unknown {
+export function forCompare(obj: unknown): unknown {
   if (!isObject(obj)) return obj;
   const md = isObject(obj.metadata) ? { ...obj.metadata } : undefined;
   const out: JsonObject = { ...obj };
@@ -127,8 +148,8 @@ function describeManager(m: Manager): string {
 }
 
 /** Ownership after a change from `live` to `next`, credited to `who` (update semantics: force, no conflicts). */
-function updateSets(ctx: FieldManagerContext, live: unknown, next: unknown, managers: Managers, selfId: string, force: boolean): Managers {
-  const c = compare(ctx.reg, ctx.schema, forCompare(live), forCompare(next));
+function updateSets(ctx: FieldManagerContext, live: unknown, next: unknown, managers: Managers, selfId: string, force: boolean, given?: Comparison): Managers {
+  const c = given ?? compare(ctx.reg, ctx.schema, forCompare(live), forCompare(next));
   const changed = c.modified.union(c.added);
   const conflicts: { m: Manager; set: FieldSet }[] = [];
   for (const [id, m] of managers) {
@@ -146,10 +167,10 @@ function updateSets(ctx: FieldManagerContext, live: unknown, next: unknown, mana
     let set = m.set;
     const cf = conflicts.find((x) => x.m === m);
     if (cf) set = set.difference(cf.set);
-    if (!c.removed.isEmpty()) set = set.difference(c.removed);
-    if (!set.isEmpty()) out.set(id, { ...m, set });
+    if (!c.removed.isEmpty() && m.set.intersection(c.removed).isEmpty() === false) set = set.difference(c.removed);
+    if (set === m.set) out.set(id, m);
+    else if (!set.isEmpty()) out.set(id, { ...m, set, encoded: undefined });
   }
-  (out as Managers & { _cmp?: typeof c })._cmp = c;
   return out;
 }
 
@@ -225,18 +246,25 @@ export function recordUpdate(
   next: JsonObject,
   managers: Managers,
   who: { manager: string; apiVersion: string; subresource?: string },
+  given?: Comparison,
 ): Managers {
   // Objects written before anyone tracked fields stay untracked, as the API server does.
   if (live && managers.size === 0) return managers;
   const self: Manager = { manager: who.manager || 'unknown', operation: 'Update', apiVersion: who.apiVersion, subresource: who.subresource, set: new FieldSet() };
   const selfId = managerId(self);
   const base = live ?? skeleton(ctx, next);
-  const out = updateSets(ctx, base, next, managers, selfId, true);
-  const c = (out as Managers & { _cmp?: ReturnType<typeof compare> })._cmp!;
+  const c = (live ? given : undefined) ?? compare(ctx.reg, ctx.schema, forCompare(base), forCompare(next));
+  const out = updateSets(ctx, base, next, managers, selfId, true, c);
   const prev = managers.get(selfId);
+  if (prev && c.added.isEmpty() && c.modified.isEmpty() && c.removed.isEmpty()) return out;
+  // A manager rewriting fields it already owns keeps its set; only its time moves (and its encoding is reused).
+  if (prev && c.added.isSubsetOf(prev.set) && c.modified.isSubsetOf(prev.set) && prev.set.intersection(c.removed).isEmpty()) {
+    out.set(selfId, { ...prev, time: ctx.now, encoded: prev.encoded ? { ...prev.encoded, time: ctx.now } : undefined });
+    return out;
+  }
   let set = (prev?.set ?? new FieldSet()).difference(c.removed).union(c.modified).union(c.added);
   set = set.difference(STRIP);
-  if (!set.isEmpty()) out.set(selfId, { ...(prev ?? self), set, time: ctx.now });
+  if (!set.isEmpty()) out.set(selfId, { ...(prev ?? self), set, time: ctx.now, encoded: undefined });
   else out.delete(selfId);
   return out;
 }
@@ -276,7 +304,7 @@ export function applyConfig(
   const lastSet = managers.get(selfId)?.set;
   const configSet = toFieldSet(ctx.reg, ctx.schema, config).difference(STRIP);
   const next: Managers = new Map(managers);
-  next.set(selfId, { ...self, set: configSet, time: managers.get(selfId)?.time });
+  next.set(selfId, { ...self, set: configSet, time: managers.get(selfId)?.time, encoded: undefined });
   if (lastSet && !lastSet.isEmpty()) {
     let others = new FieldSet();
     for (const [id, m] of next) if (id !== selfId) others = others.union(m.set);

@@ -143,13 +143,21 @@ export class ResourceRegistry {
     return t;
   }
 
+  private readonly schemaCache = new WeakMap<ResourceType, Map<string, { reg: TypeRegistry; schema: Schema }>>();
+
   /** The schema of a version of a type, and the registry its named references resolve in. */
   schemaOf(t: ResourceType, version: string): { reg: TypeRegistry; schema: Schema } {
-    if (t.builtin) {
-      const root = builtinRootType(t.group, t.kind, version);
-      return { reg: builtinTypes, schema: root ? { kind: 'ref', name: root } : ANY };
+    let byVersion = this.schemaCache.get(t);
+    if (!byVersion) this.schemaCache.set(t, (byVersion = new Map()));
+    let hit = byVersion.get(version);
+    if (!hit) {
+      if (t.builtin) {
+        const root = builtinRootType(t.group, t.kind, version);
+        hit = { reg: builtinTypes, schema: root ? builtinTypes.resolve({ kind: 'ref', name: root }) : ANY };
+      } else hit = { reg: builtinTypes, schema: t.crSchemas?.[version] ?? t.crSchemas?.[t.storageVersion] ?? ANY };
+      byVersion.set(version, hit);
     }
-    return { reg: builtinTypes, schema: t.crSchemas?.[version] ?? t.crSchemas?.[t.storageVersion] ?? ANY };
+    return hit;
   }
 }
 

@@ -19,8 +19,8 @@ export function typeKey(t: Pick<ResourceType, 'group' | 'plural'>): string {
   return `${t.group}/${t.plural}`;
 }
 
-function nsName(ns: string | undefined, name: string): string {
-  return `${ns ?? ''}/${name}`;
+function nsName(ns: string, name: string): string {
+  return `${ns}/${name}`;
 }
 
 export function metaOf(obj: JsonObject): JsonObject {
@@ -28,7 +28,9 @@ export function metaOf(obj: JsonObject): JsonObject {
 }
 
 export class ObjectStore {
-  private readonly tables = new Map<string, Map<string, JsonObject>>();
+  /** typeKey → namespace ('' for cluster-scoped) → name → object. */
+  private readonly tables = new Map<string, Map<string, Map<string, JsonObject>>>();
+  private readonly sizes = new Map<string, number>();
   private readonly types = new Map<string, ResourceType>();
   /** owner uid → keys (`typeKey|ns/name`) of objects that reference it. */
   private readonly dependents = new Map<string, Set<string>>();
@@ -41,14 +43,20 @@ export class ObjectStore {
 
   constructor(private readonly historyLimit = 20000) {}
 
-  table(t: ResourceType): Map<string, JsonObject> {
+  private nsTable(t: ResourceType, ns: string, create: boolean): Map<string, JsonObject> | undefined {
     const k = typeKey(t);
-    let m = this.tables.get(k);
-    if (!m) {
-      m = new Map();
-      this.tables.set(k, m);
+    let byNs = this.tables.get(k);
+    if (!byNs) {
+      if (!create) return undefined;
+      byNs = new Map();
+      this.tables.set(k, byNs);
     }
     this.types.set(k, t);
+    let m = byNs.get(ns);
+    if (!m && create) {
+      m = new Map();
+      byNs.set(ns, m);
+    }
     return m;
   }
 
@@ -58,18 +66,12 @@ export class ObjectStore {
   }
 
   get(t: ResourceType, ns: string | undefined, name: string): JsonObject | undefined {
-    return this.tables.get(typeKey(t))?.get(nsName(t.namespaced ? ns : undefined, name));
+    return this.nsTable(t, t.namespaced ? (ns ?? '') : '', false)?.get(name);
   }
 
   /** Objects of a type, in one namespace or all, ordered by namespace then name (the order lists return). */
   list(t: ResourceType, ns?: string): JsonObject[] {
-    const m = this.tables.get(typeKey(t));
-    if (!m) return [];
-    const out: JsonObject[] = [];
-    if (ns !== undefined && t.namespaced) {
-      const prefix = `${ns}/`;
-      for (const [k, v] of m) if (k.startsWith(prefix)) out.push(v);
-    } else out.push(...m.values());
+    const out = this.scan(t, ns);
     out.sort((a, b) => {
       const ma = metaOf(a);
       const mb = metaOf(b);
@@ -83,15 +85,25 @@ export class ObjectStore {
     return out;
   }
 
+  /** The same objects in no particular order (what controllers need, without the sort). */
+  scan(t: ResourceType, ns?: string): JsonObject[] {
+    const byNs = this.tables.get(typeKey(t));
+    if (!byNs) return [];
+    if (ns !== undefined && t.namespaced) return [...(byNs.get(ns)?.values() ?? [])];
+    const out: JsonObject[] = [];
+    for (const m of byNs.values()) for (const o of m.values()) out.push(o);
+    return out;
+  }
+
   count(t: ResourceType): number {
-    return this.tables.get(typeKey(t))?.size ?? 0;
+    return this.sizes.get(typeKey(t)) ?? 0;
   }
 
   /** Every stored object with its type (for garbage collection, snapshots and namespace cleanup). */
   *all(): Generator<{ t: ResourceType; obj: JsonObject }> {
-    for (const [k, m] of this.tables) {
+    for (const [k, byNs] of this.tables) {
       const t = this.types.get(k)!;
-      for (const obj of m.values()) yield { t, obj };
+      for (const m of byNs.values()) for (const obj of m.values()) yield { t, obj };
     }
   }
 
@@ -108,7 +120,9 @@ export class ObjectStore {
       const bar = key.indexOf('|');
       const tk = key.slice(0, bar);
       const t = this.types.get(tk);
-      const obj = this.tables.get(tk)?.get(key.slice(bar + 1));
+      const rest = key.slice(bar + 1);
+      const slash = rest.indexOf('/');
+      const obj = this.tables.get(tk)?.get(rest.slice(0, slash))?.get(rest.slice(slash + 1));
       if (t && obj) out.push({ t, obj });
     }
     return out;
@@ -121,26 +135,32 @@ export class ObjectStore {
   /** Stores `obj` (whose metadata.resourceVersion the caller has set) and records the event. */
   put(t: ResourceType, obj: JsonObject, rv: number): void {
     const md = metaOf(obj);
-    const key = nsName(t.namespaced ? (md.namespace as string) : undefined, String(md.name));
-    const table = this.table(t);
-    const prev = table.get(key);
-    table.set(key, obj);
-    this.reindex(t, key, prev, obj);
+    const ns = t.namespaced ? String(md.namespace ?? '') : '';
+    const name = String(md.name);
+    const table = this.nsTable(t, ns, true)!;
+    const prev = table.get(name);
+    table.set(name, obj);
+    if (!prev) this.sizes.set(typeKey(t), (this.sizes.get(typeKey(t)) ?? 0) + 1);
+    this.reindex(t, nsName(ns, name), prev, obj);
     this.record({ type: prev ? 'MODIFIED' : 'ADDED', rv, t, obj, prev });
   }
 
   remove(t: ResourceType, obj: JsonObject, rv: number): void {
     const md = metaOf(obj);
-    const key = nsName(t.namespaced ? (md.namespace as string) : undefined, String(md.name));
-    const table = this.table(t);
-    const prev = table.get(key);
-    if (!prev) return;
-    table.delete(key);
-    this.reindex(t, key, prev, undefined);
+    const ns = t.namespaced ? String(md.namespace ?? '') : '';
+    const name = String(md.name);
+    const table = this.nsTable(t, ns, false);
+    const prev = table?.get(name);
+    if (!table || !prev) return;
+    table.delete(name);
+    this.sizes.set(typeKey(t), (this.sizes.get(typeKey(t)) ?? 1) - 1);
+    this.reindex(t, nsName(ns, name), prev, undefined);
     this.record({ type: 'DELETED', rv, t, obj, prev });
   }
 
   private reindex(t: ResourceType, key: string, prev: JsonObject | undefined, next: JsonObject | undefined): void {
+    // Most writes keep the owner references (the very same array, as writes share unchanged parts).
+    if (prev && next && metaOf(prev).ownerReferences === metaOf(next).ownerReferences) return;
     const full = `${typeKey(t)}|${key}`;
     const owners = (o: JsonObject | undefined) => {
       const refs = o ? metaOf(o).ownerReferences : undefined;
@@ -195,6 +215,7 @@ export class ObjectStore {
   /** Drops everything (restore replaces the whole state). Listeners stay. */
   clear(): void {
     this.tables.clear();
+    this.sizes.clear();
     this.dependents.clear();
     this.history.length = 0;
     this.historyStart = 0;
@@ -203,12 +224,15 @@ export class ObjectStore {
   /** Loads an object without events (restore). */
   load(t: ResourceType, obj: JsonObject): void {
     const md = metaOf(obj);
-    const key = nsName(t.namespaced ? (md.namespace as string) : undefined, String(md.name));
-    this.table(t).set(key, obj);
-    this.reindex(t, key, undefined, obj);
+    const ns = t.namespaced ? String(md.namespace ?? '') : '';
+    const table = this.nsTable(t, ns, true)!;
+    if (!table.has(String(md.name))) this.sizes.set(typeKey(t), (this.sizes.get(typeKey(t)) ?? 0) + 1);
+    table.set(String(md.name), obj);
+    this.reindex(t, nsName(ns, String(md.name)), undefined, obj);
   }
 
   dropTable(t: ResourceType): void {
     this.tables.delete(typeKey(t));
+    this.sizes.delete(typeKey(t));
   }
 }

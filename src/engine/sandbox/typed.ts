@@ -84,7 +84,9 @@ function walkSet(reg: TypeRegistry, s: Schema, v: unknown, node: FieldSet, path:
         return;
       }
       seen.add(pe);
-      walkSet(reg, list!.items, item, c, [...path, pe], lenient);
+      path.push(pe);
+      walkSet(reg, list!.items, item, c, path, lenient);
+      path.pop();
       c.member = true;
     });
     return;
@@ -95,7 +97,9 @@ function walkSet(reg: TypeRegistry, s: Schema, v: unknown, node: FieldSet, path:
     if (val === undefined) continue;
     const pe = `f:${k}`;
     const c = node.ensure(pe);
-    walkSet(reg, fieldOf(reg, schema, k), val, c, [...path, pe], lenient);
+    path.push(pe);
+    walkSet(reg, fieldOf(reg, schema, k), val, c, path, lenient);
+    path.pop();
     if (val === null || (isObject(val) && Object.keys(val).length === 0) || !isDeclaredField(reg, schema, k)) c.member = true;
   }
 }
@@ -118,6 +122,8 @@ function isEmptyish(v: unknown): boolean {
 }
 
 function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[], c: Comparison): void {
+  // Writes share unchanged subtrees with the stored object: nothing to walk there.
+  if (l === r) return;
   const { shape, list, schema } = shapeOf(reg, s, l, r);
   const bothShaped =
     (shape === 'map' && (l === undefined || isObject(l)) && (r === undefined || isObject(r))) ||
@@ -133,8 +139,17 @@ function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[
   if (shape === 'map') {
     const lo = (l ?? {}) as JsonObject;
     const ro = (r ?? {}) as JsonObject;
-    for (const k of Object.keys(lo)) cmp(reg, fieldOf(reg, schema, k), lo[k], ro[k], [...path, `f:${k}`], c);
-    for (const k of Object.keys(ro)) if (!(k in lo)) cmp(reg, fieldOf(reg, schema, k), undefined, ro[k], [...path, `f:${k}`], c);
+    for (const k in lo) {
+      path.push(`f:${k}`);
+      cmp(reg, fieldOf(reg, schema, k), lo[k], ro[k], path, c);
+      path.pop();
+    }
+    for (const k in ro)
+      if (!(k in lo)) {
+        path.push(`f:${k}`);
+        cmp(reg, fieldOf(reg, schema, k), undefined, ro[k], path, c);
+        path.pop();
+      }
   } else {
     const la = (l ?? []) as Json[];
     const ra = (r ?? []) as Json[];
@@ -162,12 +177,13 @@ function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[
     for (const pe of order) {
       const ll = lm.get(pe) ?? [];
       const rl = rm.get(pe) ?? [];
-      const p = [...path, pe];
-      if (ll.length <= 1 && rl.length <= 1) cmp(reg, list!.items, ll[0], rl[0], p, c);
+      path.push(pe);
+      if (ll.length <= 1 && rl.length <= 1) cmp(reg, list!.items, ll[0], rl[0], path, c);
       else if (ll.length >= 2 && rl.length >= 2) {
-        if (!deepEqual(ll, rl)) c.modified.insert(p);
-      } else if (ll.length >= 2) c.removed.insert(p);
-      else c.added.insert(p);
+        if (!deepEqual(ll, rl)) c.modified.insert(path);
+      } else if (ll.length >= 2) c.removed.insert(path);
+      else c.added.insert(path);
+      path.pop();
     }
   }
   if (path.length) {

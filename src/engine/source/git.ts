@@ -11,8 +11,13 @@ const decoder = new TextDecoder();
 export interface RepoLocation {
   /** Absolute path of the work tree's top level. */
   dir: string;
-  /** Absolute path of the git directory. */
+  /** Absolute path of the git directory holding objects and refs (the common one, for linked worktrees). */
   gitdir: string;
+  /**
+   * For a linked worktree (`git worktree add`), its own git directory, which holds its HEAD. isomorphic-git knows
+   * nothing of worktrees, so HEAD is read from here by hand and everything else from `gitdir`.
+   */
+  worktreeGitdir?: string;
 }
 
 /**
@@ -33,7 +38,16 @@ export async function findRepo(path: string): Promise<RepoLocation | undefined> 
       if (s.isDirectory()) return { dir, gitdir: dotgit };
       if (s.isFile()) {
         const m = /^gitdir:\s*(.+?)\s*$/m.exec(await readFile(dotgit, 'utf8'));
-        if (m) return { dir, gitdir: isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!) };
+        if (m) {
+          const own = isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!);
+          let common: string | undefined;
+          try {
+            common = resolve(own, (await readFile(join(own, 'commondir'), 'utf8')).trim());
+          } catch {
+            // a submodule or a plain gitdir pointer: everything lives in `own`
+          }
+          return common ? { dir, gitdir: common, worktreeGitdir: own } : { dir, gitdir: own };
+        }
       }
     } catch {
       // not here; keep walking up
@@ -72,8 +86,20 @@ async function peelToCommit(repo: RepoLocation, oid: string, rev: string): Promi
   throw new SourceError('EREV', '', `revision ${rev}: too many nested tags`);
 }
 
+/** What HEAD names in a linked worktree: a full ref (`refs/heads/x`) or a commit id. Undefined outside worktrees. */
+async function worktreeHead(repo: RepoLocation): Promise<string | undefined> {
+  if (!repo.worktreeGitdir) return undefined;
+  const head = (await readFile(join(repo.worktreeGitdir, 'HEAD'), 'utf8')).trim();
+  const m = /^ref:\s*(.+)$/.exec(head);
+  return m ? m[1]! : head;
+}
+
 async function resolveName(repo: RepoLocation, name: string, rev: string): Promise<string> {
   const opts = { fs, gitdir: repo.gitdir, cache: cacheFor(repo.gitdir) };
+  if (name === 'HEAD' || name === '@') {
+    const head = await worktreeHead(repo);
+    if (head !== undefined) name = head;
+  }
   try {
     return await peelToCommit(repo, await git.resolveRef({ ...opts, ref: name }), rev);
   } catch (err) {
@@ -119,6 +145,8 @@ async function parentOf(repo: RepoLocation, oid: string, n: number, rev: string)
 /** The branch checked out in the work tree, or undefined on a detached HEAD. */
 export async function currentBranch(repoDir: string): Promise<string | undefined> {
   const repo = await requireRepo(repoDir);
+  const head = await worktreeHead(repo);
+  if (head !== undefined) return head.startsWith('refs/heads/') ? head.slice('refs/heads/'.length) : undefined;
   return (await git.currentBranch({ fs, gitdir: repo.gitdir, fullname: false })) ?? undefined;
 }
 

@@ -12,8 +12,9 @@ import { planSync } from '../../engine/plan/index.ts';
 import { FEATURES, MISSING_REASON, type Feature } from './features.ts';
 import { maskSecretPair, maskSecrets } from './mask.ts';
 import { planView, type PlanView, type SourceLink } from './plan-view.ts';
-import { fieldAtLine, fieldsFromLine, type AffectedField, type FieldProvenance } from './provenance-view.ts';
-import type { LineInfo, YNode } from '../../engine/yaml/index.ts';
+import { fieldAtLine, fieldsFromLine, relatedLines, type AffectedField, type FieldProvenance } from './provenance-view.ts';
+import { emitDocumentsWithMap, type LineInfo, type YNode } from '../../engine/yaml/index.ts';
+import { Renderer, findKustomizations } from '../../engine/render/index.ts';
 import { discoverApps, findApps, type AppEntry, type AppsResult, type KustomizeRenderer } from '../../engine/apps/index.ts';
 import { fromJSON, marshalYAML } from '../../engine/apps/gotemplate/index.ts';
 import { GitOpsError } from '../../engine/errors/index.ts';
@@ -55,10 +56,12 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** The editor view this render is for: its provenance is kept so hovers on that view can be answered. */
   viewId?: string;
+  /** Record provenance (default: when rendering for a view). */
+  provenance?: boolean;
 }
 
 export type RenderResult =
-  | { ok: true; text: string; objects: number; viewLabel: string; ms: number }
+  | { ok: true; text: string; objects: number; viewLabel: string; ms: number; warnings?: Problem[] }
   | { ok: false; problem: Problem; ms: number; unavailable?: Feature };
 
 /** Thrown (and turned into a Problem) when a feature's engine piece is not in this build. */
@@ -125,10 +128,37 @@ interface RawRender {
   /** The documents' node trees (origin and history per node) and the printed text's line map, for provenance. */
   nodes?: YNode[];
   lines?: LineInfo[];
+  /** kustomize's warnings, and the kustomization file they belong to. */
+  warnings?: string[];
+  kustomizationFile?: string;
 }
 
-async function renderOverlayText(_dir: string, _opts: RenderOptions): Promise<RawRender> {
-  throw new Unavailable('render');
+/** One renderer for the session: its parse caches are keyed on file content, so a keystroke re-parses one file. */
+const renderer = new Renderer();
+
+function originOf(node: YNode, root: string): SourceLink | undefined {
+  const o = node.origin;
+  return o?.file ? { file: isAbsolute(o.file) ? o.file : join(root, o.file), line: o.line } : undefined;
+}
+
+async function renderOverlayText(dir: string, opts: RenderOptions): Promise<RawRender> {
+  const { view, rel } = await openView(dir, { rev: opts.rev, buffers: opts.buffers });
+  // Provenance is recorded for views (hovers) and reverse lookups; it never changes the bytes.
+  const provenance = opts.provenance ?? opts.viewId !== undefined;
+  const r = await renderer.render(view, rel, { provenance });
+  const nodes = r.resources.map((x) => x.node as YNode);
+  const lines = provenance ? emitDocumentsWithMap(nodes).lines : undefined;
+  return {
+    text: r.text,
+    objects: r.resources.length,
+    label: view.label,
+    root: view.root,
+    resources: r.resources.map((x) => ({ object: x.object, source: originOf(x.node, view.root) })),
+    nodes,
+    ...(lines ? { lines } : {}),
+    warnings: r.warnings,
+    kustomizationFile: join(view.root, r.kustomizationFile),
+  };
 }
 
 async function rawRender(target: RenderTarget, opts: RenderOptions): Promise<RawRender> {
@@ -137,8 +167,11 @@ async function rawRender(target: RenderTarget, opts: RenderOptions): Promise<Raw
 }
 
 /** The kustomize renderer the apps engine renders kustomize sources with; directory sources need none. */
-function kustomizeRenderer(): KustomizeRenderer | undefined {
-  return undefined;
+function kustomizeRenderer(): KustomizeRenderer {
+  return async (view, dir) => {
+    const r = await renderer.render(view, dir);
+    return r.resources.map((x) => ({ object: x.object, file: x.node.origin?.file, line: x.node.origin?.line, column: x.node.origin?.column }));
+  };
 }
 
 async function discover(anyPath: string, opts: RenderOptions): Promise<{ result: AppsResult; root: string; label: string }> {
@@ -199,7 +232,7 @@ export async function render(target: RenderTarget, opts: RenderOptions = {}): Pr
   try {
     const r = await rawRender(target, opts);
     if (opts.viewId && r.nodes && r.lines) rememberView(opts.viewId, { nodes: r.nodes, lines: r.lines, root: r.root });
-    return { ok: true, text: maskSecrets(r.text), objects: r.objects, viewLabel: r.label, ms: performance.now() - t0 };
+    return { ok: true, text: maskSecrets(r.text), objects: r.objects, viewLabel: r.label, ms: performance.now() - t0, warnings: warningsOf(r) };
   } catch (err) {
     return failure(err, target, opts, t0);
   }
@@ -332,6 +365,11 @@ export async function planPreview(target: RenderTarget, opts: RenderOptions = {}
   });
 }
 
+/** kustomize's warnings as problems on the kustomization file (they carry no line). */
+function warningsOf(r: RawRender): Problem[] {
+  return (r.warnings ?? []).map((message) => ({ message, file: r.kustomizationFile, severity: 'warning', source: 'render', code: 'kustomize-warning' }));
+}
+
 interface ViewProvenance {
   nodes: YNode[];
   lines: LineInfo[];
@@ -365,11 +403,13 @@ export async function affects(file: string, line: number, opts: RenderOptions = 
   if (!FEATURES.provenance) throw new Unavailable('provenance');
   const repo = await findRepo(file);
   if (!repo) return [];
+  const { view, rel } = await openView(file, { rev: opts.rev, buffers: opts.buffers });
+  const lines = relatedLines(await view.readText(rel), line);
   const out: AffectedField[] = [];
   for (const dir of await overlayDirs(repo.dir, opts)) {
     try {
-      const r = await rawRender({ kind: 'overlay', dir }, opts);
-      if (r.nodes) out.push(...fieldsFromLine(r.nodes, r.root, file, line, dir));
+      const r = await rawRender({ kind: 'overlay', dir }, { ...opts, provenance: true, viewId: undefined });
+      if (r.nodes) out.push(...fieldsFromLine(r.nodes, r.root, file, lines, dir));
     } catch {
       // an overlay that does not render affects nothing; its error is reported where it is open
     }
@@ -377,6 +417,7 @@ export async function affects(file: string, line: number, opts: RenderOptions = 
   return out;
 }
 
-async function overlayDirs(_repoDir: string, _opts: RenderOptions): Promise<string[]> {
-  throw new Unavailable('render');
+async function overlayDirs(repoDir: string, opts: RenderOptions): Promise<string[]> {
+  const { view } = await openView(repoDir, { rev: opts.rev, buffers: opts.buffers });
+  return (await findKustomizations(view)).map((d) => (d ? join(view.root, d) : view.root));
 }

@@ -6,8 +6,8 @@
 export type Feature = 'render' | 'provenance' | 'apps' | 'diff' | 'plan';
 
 export const FEATURES: Readonly<Record<Feature, boolean>> = {
-  render: false,
-  provenance: false,
+  render: true,
+  provenance: true,
   apps: true,
   diff: false,
   plan: true,

@@ -75,7 +75,11 @@ function isSecretData(doc: YNode | undefined, path: (string | number)[]): boolea
 }
 
 function steps(history: Change[] | undefined, root: string, secret: boolean): ProvenanceStep[] {
-  return (history ?? []).map((c) => ({
+  // The same change recorded twice in a row (a transformer visiting a node again) is one step for the reader.
+  const list = (history ?? []).filter(
+    (c, i, all) => i === 0 || c.op !== all[i - 1]!.op || c.detail !== all[i - 1]!.detail || c.at?.file !== all[i - 1]!.at?.file || c.at?.line !== all[i - 1]!.at?.line,
+  );
+  return list.map((c) => ({
     op: c.op,
     // A generator's detail can quote the literal (KEY=value): never for Secret data.
     ...(c.detail && !secret ? { detail: c.detail } : {}),
@@ -117,14 +121,42 @@ export interface AffectedField {
   how: string;
 }
 
+/**
+ * The lines whose instructions a hover on `line` should count: the line itself, and the start of the list item it
+ * belongs to (a transformation is recorded at its entry, `- name: …`, while the user points at `newTag: …` below).
+ */
+export function relatedLines(text: string, line: number): number[] {
+  const lines = text.split(/\r?\n/);
+  const here = lines[line - 1];
+  if (here === undefined) return [line];
+  const indent = (l: string) => /^ */.exec(l)![0].length;
+  const out = [line];
+  if (/^\s*- /.test(here)) return out;
+  const own = indent(here);
+  for (let i = line - 2; i >= 0; i--) {
+    const l = lines[i]!;
+    if (!l.trim() || l.trim().startsWith('#')) continue;
+    if (indent(l) >= own) continue;
+    if (/^\s*- /.test(l) && indent(l) + 2 === own) out.push(i + 1);
+    break;
+  }
+  return out;
+}
+
 /** Every field of these documents whose origin or one of whose changes sits at file:line (absolute path). */
-export function fieldsFromLine(docs: YNode[], root: string, file: string, line: number, overlay: string): AffectedField[] {
+export function fieldsFromLine(docs: YNode[], root: string, file: string, line: number | number[], overlay: string): AffectedField[] {
   const out: AffectedField[] = [];
-  const at = (loc: Loc | undefined) => !!loc && loc.line === line && (isAbsolute(loc.file) ? loc.file : join(root, loc.file)) === file;
+  // The first line is the one pointed at: only it wrote values; the others are where its list entry starts.
+  const lines = Array.isArray(line) ? line : [line];
+  const wanted = new Set(lines);
+  const inFile = (loc: Loc) => (isAbsolute(loc.file) ? loc.file : join(root, loc.file)) === file;
+  const at = (loc: Loc | undefined) => !!loc && wanted.has(loc.line) && inFile(loc);
   const visit = (doc: YNode, node: YNode, path: (string | number)[]) => {
     const hows: string[] = [];
     // A map or list starts where its first entry does; the entry itself is the field written on that line.
-    if (node.kind === 'scalar' && at(node.origin)) hows.push('written here');
+    if (node.kind === 'scalar' && node.origin && node.origin.line === lines[0] && inFile(node.origin)) {
+      hows.push(node.history?.length ? 'written here, then changed' : 'written here');
+    }
     for (const c of node.history ?? []) if (at(c.at)) hows.push(c.op);
     if (hows.length) out.push({ overlay, object: describeObject(doc), path: formatPath(doc, path) || '(document)', how: [...new Set(hows)].join(', ') });
     if (node.kind === 'map') for (const e of node.entries) visit(doc, e.value, [...path, e.key.value]);

@@ -52,6 +52,7 @@ export class CRDController implements Controller {
     }
     if (!(Array.isArray(md.finalizers) && md.finalizers.includes(CRD_FINALIZER))) {
       ctx.update('apiextensions.k8s.io/CustomResourceDefinition', { ...crd, metadata: { ...md, finalizers: [...(Array.isArray(md.finalizers) ? md.finalizers : []), CRD_FINALIZER] } }, 'kube-apiserver');
+      ctx.requeue(this, key, 0);
       return;
     }
     // Names clash with another CRD (or a built-in) of the same group and plural?

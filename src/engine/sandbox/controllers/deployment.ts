@@ -7,7 +7,7 @@
 import { canonical, clone, deepEqual, isObject, type Json, type JsonObject } from '../json.ts';
 import { fnv32a, safeEncode } from '../names.ts';
 import { matchRequirements, requirementsOf } from '../selectors.ts';
-import { metaOf } from '../store.ts';
+import { metaOf, type StoreEvent } from '../store.ts';
 import { intOrPercent } from './pods.ts';
 import { conditionsOf, controllerRef, omitZero, setCondition, type Controller, type ControllerContext, type Key } from './runtime.ts';
 
@@ -49,19 +49,16 @@ export class DeploymentController implements Controller {
   name = 'deployment';
   kinds = ['apps/Deployment'];
   owns = ['apps/ReplicaSet'];
-  // Recreate waits for old pods to disappear: their deletion concerns the Deployment that owns their ReplicaSet.
-  watches = [
-    {
-      kind: '/Pod',
-      map: (p: JsonObject, ctx: ControllerContext): Key[] => {
-        const ref = controllerRef(p);
-        if (!ref || ref.kind !== 'ReplicaSet') return [];
-        const rs = ctx.get('apps/ReplicaSet', metaOf(p).namespace as string, String(ref.name));
-        const dref = rs ? controllerRef(rs) : undefined;
-        return dref && dref.kind === 'Deployment' ? [{ kind: 'apps/Deployment', namespace: metaOf(p).namespace as string, name: String(dref.name) }] : [];
-      },
-    },
-  ];
+  // Recreate waits for old pods to disappear: a pod's deletion concerns the Deployment of its ReplicaSet.
+  routeEvent(e: StoreEvent, enqueue: (k: Key) => void, ctx: ControllerContext): void {
+    if (e.type !== 'DELETED' || e.t.kind !== 'Pod' || e.t.group !== '') return;
+    const ref = controllerRef(e.obj);
+    if (!ref || ref.kind !== 'ReplicaSet') return;
+    const ns = metaOf(e.obj).namespace as string;
+    const rs = ctx.get('apps/ReplicaSet', ns, String(ref.name));
+    const dref = rs ? controllerRef(rs) : undefined;
+    if (dref && dref.kind === 'Deployment') enqueue({ kind: 'apps/Deployment', namespace: ns, name: String(dref.name) });
+  }
 
   reconcile(ctx: ControllerContext, key: Key): void {
     let d = ctx.get('apps/Deployment', key.namespace, key.name);
@@ -71,7 +68,7 @@ export class DeploymentController implements Controller {
     const paused = spec.paused === true;
     const reqs = requirementsOf(spec.selector) ?? [];
     // Adopt matching orphan ReplicaSets.
-    for (const rs of ctx.list('apps/ReplicaSet', key.namespace)) {
+    for (const rs of ctx.orphans('apps/ReplicaSet', String(key.namespace))) {
       if (controllerRef(rs) || metaOf(rs).deletionTimestamp || !reqs.length) continue;
       if (!matchRequirements(reqs, metaOf(rs).labels as Record<string, string>)) continue;
       const refs = Array.isArray(metaOf(rs).ownerReferences) ? (metaOf(rs).ownerReferences as JsonObject[]) : [];
@@ -101,6 +98,7 @@ export class DeploymentController implements Controller {
           const st = isObject(d.status) ? { ...d.status } : {};
           st.collisionCount = collision + 1;
           ctx.setStatus('apps/Deployment', d, st);
+          ctx.requeue(this, key, 0);
           return;
         }
         const tpl = clone(isObject(template) ? template : {}) as JsonObject;

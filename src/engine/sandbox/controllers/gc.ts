@@ -21,11 +21,22 @@ function finalizersOf(obj: JsonObject): string[] {
 
 export class GarbageCollector implements Controller {
   name = 'garbage-collector';
-  kinds = ['*'];
+  kinds: string[] = [];
 
-  /** Deleting an object concerns its dependents (maybe orphaned now) and its owners (maybe waiting for it). */
+  /**
+   * What concerns the collector: an object whose owner references changed (its owners may be missing), one being
+   * deleted in the foreground or with orphaning, the dependents of a deleted object, and the owners of a deleted
+   * dependent (they may be waiting for it).
+   */
   routeEvent(e: StoreEvent, enqueue: (k: Key) => void, ctx: ControllerContext): void {
     const md = metaOf(e.obj);
+    const self = { kind: kindOf(e.t), namespace: md.namespace as string | undefined, name: String(md.name) };
+    if (e.type !== 'DELETED') {
+      const refsChanged = e.type === 'ADDED' ? refsOf(e.obj).length > 0 : JSON.stringify(refsOf(e.obj)) !== JSON.stringify(e.prev ? refsOf(e.prev) : []);
+      const fin = finalizersOf(e.obj);
+      const propagating = md.deletionTimestamp && (fin.includes('orphan') || fin.includes('foregroundDeletion'));
+      if (refsChanged || propagating) enqueue(self);
+    }
     if (e.type === 'DELETED' || md.deletionTimestamp) {
       for (const d of ctx.api.store.dependentsOf(String(md.uid)) ?? []) {
         const dm = metaOf(d.obj);

@@ -15,6 +15,7 @@ import { controllerRef, type Controller, type ControllerContext, type Key } from
 interface PodState {
   /** When the pod was bound to a node (virtual ms). */
   at: number;
+  node?: string;
   ip: string;
   deletingAt?: number;
   ids: string[];
@@ -91,6 +92,8 @@ export class KubeletController implements Controller {
   watches = [{ kind: '/Node', map: (_n: JsonObject, ctx: ControllerContext): Key[] => ctx.list('/Pod').filter((p) => !(isObject(p.spec) && p.spec.nodeName)).map((p) => ({ kind: '/Pod', namespace: metaOf(p).namespace as string, name: String(metaOf(p).name) })) }];
   private state = new Map<string, PodState>();
   private ipCounter = 10;
+  /** Pods bound per node, for spreading. */
+  private readonly perNode = new Map<string, number>();
 
   saveState(): Json {
     return { pods: Object.fromEntries([...this.state].map(([k, v]) => [k, { ...v } as unknown as Json])), ip: this.ipCounter };
@@ -100,6 +103,8 @@ export class KubeletController implements Controller {
     this.state.clear();
     if (!isObject(s)) return;
     if (isObject(s.pods)) for (const [k, v] of Object.entries(s.pods)) if (isObject(v)) this.state.set(k, v as unknown as PodState);
+    this.perNode.clear();
+    for (const st of this.state.values()) if (st.node) this.perNode.set(st.node, (this.perNode.get(st.node) ?? 0) + 1);
     if (typeof s.ip === 'number') this.ipCounter = s.ip;
   }
 
@@ -115,7 +120,7 @@ export class KubeletController implements Controller {
     if (md.deletionTimestamp) return this.terminate(ctx, key, pod, st);
     if (!spec.nodeName || !st) {
       if (!this.schedule(ctx, key, pod)) return;
-      return;
+      return this.reconcile(ctx, key);
     }
     const owner = topOwner(ctx, pod);
     const podForTiming: JsonObject = { ...pod, metadata: { ...md, annotations: { ...owner.annotations, ...(isObject(md.annotations) ? md.annotations : {}) } } };
@@ -139,12 +144,8 @@ export class KubeletController implements Controller {
         ctx.setStatus('/Pod', pod, status, 'kube-scheduler');
         return false;
       }
-      // Spread like the default scheduler's balancing: the node with the fewest pods.
-      const counts = new Map<string, number>();
-      for (const p of ctx.list('/Pod')) {
-        const n = isObject(p.spec) ? p.spec.nodeName : undefined;
-        if (typeof n === 'string') counts.set(n, (counts.get(n) ?? 0) + 1);
-      }
+      // Spread like the default scheduler's balancing: the node with the fewest pods bound so far.
+      const counts = this.perNode;
       fitting.sort((a, b) => (counts.get(String(metaOf(a).name)) ?? 0) - (counts.get(String(metaOf(b).name)) ?? 0));
       nodeName = String(metaOf(fitting[0]).name);
       const bound = ctx.update('/Pod', { ...pod, spec: { ...spec, nodeName } }, 'kube-scheduler');
@@ -154,8 +155,8 @@ export class KubeletController implements Controller {
     const ip = `10.244.${Math.floor(this.ipCounter / 250) % 250}.${(this.ipCounter % 250) + 2}`;
     this.ipCounter++;
     const containers = [...(Array.isArray(spec.initContainers) ? spec.initContainers : []), ...(Array.isArray(spec.containers) ? spec.containers : [])];
-    this.state.set(String(md.uid), { at: ctx.now(), ip, ids: containers.map(() => hex(ctx, 64)) });
-    ctx.requeue(this, key, 0);
+    this.state.set(String(md.uid), { at: ctx.now(), ip, ids: containers.map(() => hex(ctx, 64)), node: nodeName });
+    this.perNode.set(nodeName, (this.perNode.get(nodeName) ?? 0) + 1);
     return true;
   }
 
@@ -169,6 +170,7 @@ export class KubeletController implements Controller {
       ctx.requeue(this, key, due - ctx.now());
       return;
     }
+    if (st?.node) this.perNode.set(st.node, Math.max(0, (this.perNode.get(st.node) ?? 1) - 1));
     this.state.delete(String(md.uid));
     const fin = Array.isArray(md.finalizers) ? md.finalizers : [];
     if (fin.length) {
@@ -240,9 +242,8 @@ export class KubeletController implements Controller {
     if (now < startAt) {
       statuses = containers.map((c, i) => ({ ...base(c, i), state: { waiting: { reason: 'ContainerCreating' } } }));
       const nr = notReady('ContainersNotReady');
-      conds = [cond('PodReadyToStartContainers', sandboxReady && now > st.at), cond('Initialized', n0 === 0, n0 ? 'ContainersNotInitialized' : undefined, n0 ? `containers with incomplete status: [${initContainers.map((c) => c.name).join(' ')}]` : undefined), nr.ready, nr.cr, cond('PodScheduled', true)];
+      conds = [cond('PodReadyToStartContainers', sandboxReady), cond('Initialized', n0 === 0, n0 ? 'ContainersNotInitialized' : undefined, n0 ? `containers with incomplete status: [${initContainers.map((c) => c.name).join(' ')}]` : undefined), nr.ready, nr.cr, cond('PodScheduled', true)];
       next = startAt;
-      if (now === st.at) next = Math.min(startAt, st.at + 1);
     } else if (failure === 'ImagePullBackOff') {
       const phaseAlt = Math.floor((now - startAt) / 10000) % 2 === 0;
       statuses = containers.map((c, i) => ({

@@ -18,7 +18,7 @@ export class ReplicaSetController implements Controller {
     const reqs = requirementsOf(spec.selector) ?? [];
     const uid = String(metaOf(rs).uid);
     // Adopt matching orphans, as the real controller does after `kubectl delete --cascade=orphan`.
-    for (const p of ctx.list('/Pod', key.namespace)) {
+    for (const p of ctx.orphans('/Pod', String(key.namespace))) {
       if (controllerRef(p) || !isActive(p) || !reqs.length) continue;
       if (!matchRequirements(reqs, metaOf(p).labels as Record<string, string>)) continue;
       const refs = Array.isArray(metaOf(p).ownerReferences) ? (metaOf(p).ownerReferences as JsonObject[]) : [];

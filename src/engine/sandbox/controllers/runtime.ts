@@ -7,7 +7,7 @@
 import { formatApiVersion, parseApiVersion } from '../../kube/index.ts';
 import type { ApiCore, PropagationPolicy } from '../api.ts';
 import type { VirtualClock } from '../clock.ts';
-import { isObject, type Json, type JsonObject } from '../json.ts';
+import { deepEqual, isObject, type Json, type JsonObject } from '../json.ts';
 import type { Random } from '../names.ts';
 import type { ResourceType } from '../registry.ts';
 import { metaOf, type StoreEvent } from '../store.ts';
@@ -41,7 +41,11 @@ export interface Controller {
 export interface SimulationConfig {
   /** Pod scheduled → containers running. */
   podStartMs: number;
-  /** Pod scheduled → Ready (unless a readiness failure is injected). */
+  /**
+   * Pod scheduled → Ready (unless a readiness failure is injected); never before the containers start, and a
+   * readiness probe's initialDelaySeconds comes on top of the start. By default pods without a probe are Ready as
+   * soon as they run, as on a real node.
+   */
   podReadyMs: number;
   /** Deleted pod → gone (capped by its grace period). */
   podTerminationMs: number;
@@ -59,7 +63,7 @@ export interface SimulationConfig {
 
 export const DEFAULT_SIMULATION: SimulationConfig = {
   podStartMs: 1000,
-  podReadyMs: 2000,
+  podReadyMs: 1000,
   podTerminationMs: 1000,
   jobRunMs: 5000,
   pvcBindMs: 1000,
@@ -88,13 +92,28 @@ export class ControllerContext {
     return this.clock.now();
   }
 
+  private nowCache = { at: NaN, text: '' };
+
   nowString(): string {
-    return rfc3339(this.clock.now());
+    const at = this.clock.now();
+    if (this.nowCache.at !== at) this.nowCache = { at, text: rfc3339(at) };
+    return this.nowCache.text;
   }
 
+  private typeCache = new Map<string, ResourceType | undefined>();
+  private typeCacheGen = -1;
+
   type(kind: string): ResourceType | undefined {
+    const reg = this.api.registry;
+    if (this.typeCacheGen !== reg.generationCounter) {
+      this.typeCache.clear();
+      this.typeCacheGen = reg.generationCounter;
+    }
+    if (this.typeCache.has(kind)) return this.typeCache.get(kind);
     const i = kind.indexOf('/');
-    return this.api.registry.byKind(kind.slice(0, i), kind.slice(i + 1));
+    const t = reg.byKind(kind.slice(0, i), kind.slice(i + 1));
+    this.typeCache.set(kind, t);
+    return t;
   }
 
   private mustType(kind: string): ResourceType {
@@ -108,9 +127,22 @@ export class ControllerContext {
     return t ? this.api.peek(t, ns, name) : undefined;
   }
 
+  /** Objects of a kind (one namespace or all), in no particular order. */
   list(kind: string, ns?: string): JsonObject[] {
     const t = this.type(kind);
-    return t ? this.api.store.list(t, ns) : [];
+    return t ? this.api.store.scan(t, ns) : [];
+  }
+
+  /** Objects of a kind in a namespace that no controller owns (candidates for adoption). */
+  orphans(kind: string, ns: string): JsonObject[] {
+    const names = this.runtime.orphanNames(kind, ns);
+    if (!names) return [];
+    const out: JsonObject[] = [];
+    for (const n of names) {
+      const o = this.get(kind, ns, n);
+      if (o) out.push(o);
+    }
+    return out;
   }
 
   /** Objects of `kind` whose controller owner reference points at `owner`. */
@@ -133,7 +165,7 @@ export class ControllerContext {
     const t = this.mustType(kind);
     const md = metaOf(obj);
     try {
-      return this.api.create({ t, version: t.storageVersion, namespace: md.namespace as string | undefined }, obj, { fieldManager: manager });
+      return this.api.create({ t, version: t.storageVersion, namespace: md.namespace as string | undefined }, obj, { fieldManager: manager, internal: true });
     } catch (e) {
       this.runtime.note(`${this.nameOf(kind, md)}: create failed: ${(e as Error).message}`);
       return undefined;
@@ -158,7 +190,7 @@ export class ControllerContext {
     const md = metaOf(obj);
     const current = this.api.peek(t, md.namespace as string | undefined, String(md.name));
     if (!current) return undefined;
-    if (JSON.stringify(current.status ?? null) === JSON.stringify(status)) return current;
+    if (deepEqual(current.status, status)) return current;
     try {
       if (!t.status) return this.api.update({ t, version: t.storageVersion, namespace: md.namespace as string | undefined, name: String(md.name) }, { ...current, status }, { fieldManager: manager, internal: true });
       return this.api.update(
@@ -246,8 +278,12 @@ export class ControllerRuntime {
 
   enqueue(ctl: Controller, key: Key): void {
     const id = `${ctl.name}|${key.kind}|${key.namespace ?? ''}|${key.name}`;
+    // A controller's own write to the object it is reconciling does not call it back: it already knows.
+    if (id === this.currentId) return;
     if (!this.queue.has(id)) this.queue.set(id, { ctl, key });
   }
+
+  private currentId: string | undefined;
 
   requeueAt(ctl: Controller, key: Key, at: number): void {
     const id = `${ctl.name}|${key.kind}|${key.namespace ?? ''}|${key.name}`;
@@ -261,10 +297,31 @@ export class ControllerRuntime {
     });
   }
 
+  /** kind|namespace → names of objects without a controller owner (pods and ReplicaSets, for adoption). */
+  private readonly orphanIndex = new Map<string, Set<string>>();
+  private static readonly ADOPTABLE = new Set(['/Pod', 'apps/ReplicaSet']);
+
+  orphanNames(kind: string, ns: string): ReadonlySet<string> | undefined {
+    return this.orphanIndex.get(`${kind}|${ns}`);
+  }
+
+  private indexOrphan(kind: string, e: StoreEvent): void {
+    if (!ControllerRuntime.ADOPTABLE.has(kind)) return;
+    const md = metaOf(e.obj);
+    const k = `${kind}|${String(md.namespace ?? '')}`;
+    const name = String(md.name);
+    let set = this.orphanIndex.get(k);
+    if (e.type !== 'DELETED' && !controllerRef(e.obj)) {
+      if (!set) this.orphanIndex.set(k, (set = new Set()));
+      set.add(name);
+    } else set?.delete(name);
+  }
+
   /** Routes a committed change to the controllers it concerns. */
   onEvent(e: StoreEvent): void {
     const kind = kindOf(e.t);
     const md = metaOf(e.obj);
+    this.indexOrphan(kind, e);
     const key: Key = { kind, namespace: md.namespace as string | undefined, name: String(md.name) };
     for (const c of this.byKind.get(kind) ?? []) this.enqueue(c, key);
     for (const c of this.wildcard) this.enqueue(c, key);
@@ -284,8 +341,12 @@ export class ControllerRuntime {
 
   /** Everything reconciled once (after a restore, or at start). */
   resyncAll(): void {
+    this.orphanIndex.clear();
     for (const { t, obj } of this.ctx.api.store.all()) {
       const md = metaOf(obj);
+      const synthetic: StoreEvent = { type: 'ADDED', rv: 0, t, obj };
+      this.indexOrphan(kindOf(t), synthetic);
+      for (const c of this.routers) c.routeEvent!(synthetic, (k) => this.enqueue(c, k), this.ctx);
       const key: Key = { kind: kindOf(t), namespace: md.namespace as string | undefined, name: String(md.name) };
       for (const c of this.byKind.get(key.kind) ?? []) this.enqueue(c, key);
       for (const c of this.wildcard) this.enqueue(c, key);
@@ -303,10 +364,13 @@ export class ControllerRuntime {
       const [id, item] = this.queue.entries().next().value as [string, { ctl: Controller; key: Key }];
       this.queue.delete(id);
       this.reconciles++;
+      this.currentId = id;
       try {
         item.ctl.reconcile(this.ctx, item.key);
       } catch (e) {
         this.note(`${item.ctl.name} ${item.key.kind} ${item.key.namespace ?? ''}/${item.key.name}: ${(e as Error).stack ?? (e as Error).message}`);
+      } finally {
+        this.currentId = undefined;
       }
     }
     return true;

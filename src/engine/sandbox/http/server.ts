@@ -216,7 +216,12 @@ export class SandboxServer {
 
   private async route(method: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    const seg = path.split('/').filter(Boolean);
+    let seg: string[];
+    try {
+      seg = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      throw badRequest(`malformed path: ${path}`);
+    }
     const reg = this.sandbox.api.registry;
     // OpenAPI v2 carries no definitions here: kubectl then validates through the server (v3 `fieldValidation`)
     // and computes client-side apply patches from its compiled-in types, which are exact for built-in kinds.
@@ -445,6 +450,7 @@ export class SandboxServer {
         queue.push(e);
         return;
       }
+      if (res.writableEnded || res.destroyed) return;
       let object: JsonObject = e.object;
       if (neg.table && e.type !== 'ERROR' && e.type !== 'BOOKMARK')
         object = toTable(t, target.version, [e.object], { resourceVersion: String((e.object.metadata as JsonObject)?.resourceVersion ?? '') }, this.sandbox.now(), includeObject(q));
