@@ -234,3 +234,55 @@ test('render --provenance data: one entry per document with its id, fields as ex
   assert.deepEqual(dep.object, { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'staging', name: 'web-stg' });
   assert.deepEqual(dep.fields, explainObject(findObject(staging.resources, 'Deployment/web-stg')).fields);
 });
+
+// ---- more transformations, on a small in-memory repo (locations counted by hand from the texts below) ----------
+
+test('generator files, patchesStrategicMerge, patchesJson6902 and images newName, each at its own line', async () => {
+  const { MemoryView } = await import('./helpers/memory-view.ts');
+  const mem = new MemoryView({
+    'kustomization.yaml': [
+      'resources:', //                                1
+      '- deploy.yaml', //                             2
+      'configMapGenerator:', //                       3
+      '- name: files', //                             4
+      '  files:', //                                  5
+      '  - app.properties', //                        6
+      '  - custom=other.txt', //                      7
+      'patchesStrategicMerge:', //                    8
+      '- smp.yaml', //                                9
+      'patchesJson6902:', //                          10
+      '- target:', //                                 11
+      '    group: apps', //                           12
+      '    version: v1', //                           13
+      '    kind: Deployment', //                      14
+      '    name: d', //                               15
+      '  path: ops.yaml', //                          16
+      'images:', //                                   17
+      '- name: nginx', //                             18
+      '  newName: registry.local/nginx', //           19
+      '',
+    ].join('\n'),
+    'app.properties': 'a=1\n',
+    'other.txt': 'hello\n',
+    'deploy.yaml': ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: d', 'spec:', '  template:', '    spec:', '      containers:', '      - name: c', '        image: nginx:1.25', ''].join('\n'),
+    'smp.yaml': ['apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: d', 'spec:', '  template:', '    spec:', '      containers:', '      - name: c', '        env:', '        - name: A', '          value: "1"', ''].join('\n'),
+    'ops.yaml': ['- op: add', '  path: /spec/replicas', '  value: 2', ''].join('\n'),
+  });
+  const result = await new Renderer().render(mem, '', { provenance: true });
+  const cm = result.resources.find((r) => r.id.kind === 'ConfigMap')!;
+  const dep = findObject(result.resources, 'Deployment/d');
+  const check = (r: typeof cm, path: string, value: unknown, origin: string, setBy: string, op: string) => {
+    const f = explainObject(r, { field: path }).fields[0]!;
+    assert.deepEqual(f.value, value, path);
+    assert.equal(at(f.origin), origin, `${path} origin`);
+    const s = finalSetter(f);
+    assert.equal(at(s.at), setBy, `${path} final setter`);
+    assert.equal(s.operation, op, `${path} operation`);
+  };
+  check(cm, '/data/app.properties', 'a=1\n', 'kustomization.yaml:6:5', 'kustomization.yaml:6:5', 'configMapGenerator');
+  check(cm, '/data/custom', 'hello\n', 'kustomization.yaml:7:5', 'kustomization.yaml:7:5', 'configMapGenerator');
+  check(cm, '/metadata/name', cm.id.name, 'kustomization.yaml:4:9', 'kustomization.yaml:4:3', 'hash suffix');
+  check(dep, '/spec/replicas', 2, 'ops.yaml:3:10', 'ops.yaml:3:10', 'patch (json6902)');
+  check(dep, '/spec/template/spec/containers/0/env/0/value', '1', 'smp.yaml:12:18', 'smp.yaml:12:18', 'patch (strategic merge)');
+  check(dep, '/spec/template/spec/containers/0/image', 'registry.local/nginx:1.25', 'deploy.yaml:10:16', 'kustomization.yaml:18:3', 'images');
+});

@@ -133,6 +133,12 @@ test('text map: every printed line maps to the field printed there, with that fi
   assert.equal(map.at(sep)!.separator, true);
   assert.equal(map.at(sep)!.field, undefined);
   assert.equal(map.at(lines.length + 5), undefined);
+  // And back: where a field lands in the rendered text.
+  assert.equal(map.lineOf(at.doc, '/spec/replicas'), n);
+  const item = map.lineOf(at.doc, '/spec/template/spec/containers/0/env/0');
+  assert.equal(lines[item! - 1], '        - name: DB_PASSWORD');
+  assert.equal(map.lineOf(at.doc, ''), lines.indexOf('---', lines.indexOf('kind: Service')) + 2);
+  assert.equal(map.lineOf(at.doc, '/spec/nope'), undefined);
   // Every other line agrees with explain for the same field.
   const all = explainAll(result.resources);
   for (let i = 1; i <= map.lineCount; i++) {
@@ -264,10 +270,11 @@ test('affects --json and text: counts, overlays, objects and fields', async () =
   assert.deepEqual(Object.keys(rep), ['file', 'line', 'overlays', 'summary', 'errors']);
   assert.equal(rep.file, 'base/deployment.yaml');
   assert.deepEqual(rep.summary, { overlays: 2, objects: 2, fields: 2, overridden: 0 });
-  assert.deepEqual(Object.keys(rep.overlays[0]!.objects[0]!.fields[0]!), ['path', 'value', 'via', 'effective']);
+  assert.deepEqual(Object.keys(rep.overlays[0]!.objects[0]!.fields[0]!), ['path', 'field', 'value', 'via', 'effective']);
+  assert.equal(rep.overlays[0]!.objects[0]!.fields[0]!.field, 'spec.template.spec.containers[name=app].image');
   const t = await cli(['affects', 'base/deployment.yaml:8']);
   assert.match(t.out, /^base\/deployment\.yaml:8 affects 0 overlays, 0 objects, 0 fields \(and is overridden in 2 fields\)/);
-  assert.match(t.out, /\/spec\/replicas = 3 {2}\(written; overridden by a later step\)/);
+  assert.match(t.out, /\n {4}spec\.replicas = 3 {2}\(written; overridden by a later step\)/);
   // From a subfolder, the file is still named relative to the repository root.
   const sub = await cli(['affects', 'deployment.yaml:19', '--json'], join(repo.dir, 'base'));
   assert.equal((JSON.parse(sub.out) as AffectsReport).file, 'base/deployment.yaml');

@@ -4,16 +4,19 @@ import { FEATURES, MISSING_REASON } from './engine/features.ts';
 import { engine } from './engine-loader.ts';
 import { log } from './log.ts';
 import type { AppsTree } from './apps-tree.ts';
+import type { Reports } from './reports.ts';
 import type { PlanPanels } from './plan-panel.ts';
 import type { RenderedViews } from './rendered-views.ts';
 import { describeTarget, renderedUri, type ViewSpec } from './render-uri.ts';
 import { settings } from './settings.ts';
+import { dirtyBuffers } from './buffers.ts';
 import { resolveTarget, type TargetArg } from './targets.ts';
 
 export interface CommandDeps {
   views: RenderedViews;
   plans: PlanPanels;
   apps: AppsTree;
+  reports: Reports;
   stats: () => unknown;
 }
 
@@ -107,8 +110,29 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     log.info(`command: preview sync of ${describeTarget(target)}`);
     await withProgress(`Planning the sync of ${describeTarget(target)}`, (token) => deps.plans.show(target, token));
   });
-  reg('gitopsSandbox.diffAllApps', () => {
-    if (unavailable('apps', 'Diff all apps') || unavailable('diff', 'Diff all apps')) return;
+  reg('gitopsSandbox.diffAllApps', async () => {
+    if (unavailable('apps', 'Diff all apps')) return;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!folder) return;
+    log.info('command: diff every app against the base branch');
+    const report = await withProgress('Diffing every app against the base branch', async () => {
+      try {
+        const { rev, label } = await engine().baseRevision(folder, settings.baseBranch());
+        return await engine().diffAllApps(folder, rev, label, { buffers: dirtyBuffers() });
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        log.warn(`diff of every app: ${message}`);
+        void vscode.window.showWarningMessage(`GitOps Sandbox: cannot diff the apps: ${message}`);
+        return undefined;
+      }
+    });
+    if (!report) return;
+    log.info(`diffed ${report.apps} apps: ${report.changed} changed`);
+    // A markdown document the user can read as a preview, or copy into a PR.
+    const doc = await vscode.workspace.openTextDocument(deps.reports.put('every-app.diff.md', report.markdown));
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', doc.uri).then(undefined, () => undefined);
   });
   reg('gitopsSandbox.refreshApps', () => {
     if (unavailable('apps', 'The applications view')) return;

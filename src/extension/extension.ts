@@ -7,6 +7,7 @@ import { FEATURES } from './engine/features.ts';
 import { LiveUpdates } from './live.ts';
 import { PlanPanels } from './plan-panel.ts';
 import { ProvenanceProviders } from './provenance.ts';
+import { REPORT_SCHEME, Reports } from './reports.ts';
 import { initLog, log } from './log.ts';
 import { RenderedViews } from './rendered-views.ts';
 import { SCHEME } from './render-uri.ts';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const lenses = new GitOpsCodeLens();
   const apps = new AppsTree(diagnostics);
   const provenance = new ProvenanceProviders();
+  const reports = new Reports();
   const yamlFiles: vscode.DocumentSelector = [
     { scheme: 'file', language: 'yaml' },
     { scheme: 'file', pattern: '**/Kustomization' },
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     plans,
     live,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, views),
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.languages.registerCodeLensProvider(yamlFiles, lenses),
     ...(FEATURES.provenance
       ? [
@@ -60,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
     views,
     plans,
     apps,
+    reports,
     stats: () => ({
       activationMs,
       features: FEATURES,

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { dirtyBuffers } from './buffers.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { FEATURES } from './engine/features.ts';
@@ -6,6 +8,18 @@ import { engine } from './engine-loader.ts';
 import type { RenderedViews } from './rendered-views.ts';
 import { SCHEME, targetKey } from './render-uri.ts';
 import { settings } from './settings.ts';
+
+/** In the e2e run, the extension-host side of each keystroke's latency goes to an artifact (timings only). */
+const timingsFile = process.env.GITOPS_SANDBOX_E2E_OUT ? join(process.env.GITOPS_SANDBOX_E2E_OUT, 'extension-timings.jsonl') : undefined;
+
+function timing(what: string, ms: number): void {
+  if (!timingsFile) return;
+  try {
+    appendFileSync(timingsFile, `${JSON.stringify({ what, ms: Math.round(ms * 10) / 10 })}\n`);
+  } catch {
+    // no artifact folder: nothing to keep
+  }
+}
 
 /** Files that hold YAML the engine reads; helm chart templates are not YAML until helm runs, so they are left alone. */
 function isCheckedYaml(doc: vscode.TextDocument): boolean {
@@ -29,6 +43,9 @@ export class LiveUpdates implements vscode.Disposable {
   private readonly checked = new Map<string, string>();
   /** The last completed update, for the e2e measurements. */
   lastUpdate = { at: 0, ms: 0 };
+  /** When the oldest change not yet checked / rendered arrived (the start of what the user waits for). */
+  private yamlSince: number | undefined;
+  private renderSince: number | undefined;
 
   constructor(
     private readonly views: RenderedViews,
@@ -66,6 +83,8 @@ export class LiveUpdates implements vscode.Disposable {
 
   schedule(doc?: vscode.TextDocument): void {
     if (doc && doc.uri.scheme !== SCHEME) {
+      this.yamlSince ??= performance.now();
+      this.renderSince ??= performance.now();
       this.pending.add(doc);
       // A file's own YAML check costs well under a millisecond per hundred lines: it runs at once (only coalescing
       // the changes of one tick); the renders wait for a pause in the typing.
@@ -91,6 +110,8 @@ export class LiveUpdates implements vscode.Disposable {
     }
     const docs = [...this.pending];
     this.pending.clear();
+    const since = this.renderSince;
+    this.renderSince = undefined;
     // While an edited file does not parse, every render that reads it fails on the error the Problems panel already
     // shows: the views keep their last render and the work waits for the fix (its keystroke schedules a new flush).
     if (docs.some((d) => this.broken.has(d.uri.fsPath))) {
@@ -103,6 +124,7 @@ export class LiveUpdates implements vscode.Disposable {
     if (settings.diagnostics() && FEATURES.render) work.push(this.checkOverlaysOf(docs));
     await Promise.allSettled(work);
     this.lastUpdate = { at: Date.now(), ms: performance.now() - t0 };
+    if (since !== undefined && docs.length) timing('change → views re-rendered and diagnostics set', performance.now() - since);
   }
 
   /** Files whose text does not parse as YAML right now: renders wait until they do (they would fail on them). */
@@ -111,6 +133,8 @@ export class LiveUpdates implements vscode.Disposable {
   private checkYaml(): void {
     const docs = [...this.pendingYaml];
     this.pendingYaml.clear();
+    const since = this.yamlSince;
+    this.yamlSince = undefined;
     for (const doc of docs) {
       if (!isCheckedYaml(doc) || doc.isClosed) continue;
       const problems = engine().yamlProblems(doc.getText(), doc.uri.fsPath);
@@ -118,6 +142,7 @@ export class LiveUpdates implements vscode.Disposable {
       else this.broken.delete(doc.uri.fsPath);
       if (settings.diagnostics()) this.diagnostics.set(`yaml:${doc.uri.fsPath}`, problems);
     }
+    if (since !== undefined && docs.length) timing('change → YAML diagnostics set', performance.now() - since);
   }
 
   /** Renders the overlay each edited file belongs to (unless a rendered view of it is open already) for its errors. */

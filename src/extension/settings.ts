@@ -9,7 +9,7 @@ export const settings = {
   baseBranch: () => cfg().get<string>('baseBranch', ''),
   codeLens: () => cfg().get<boolean>('codeLens.enabled', true),
   diagnostics: () => cfg().get<boolean>('diagnostics.enabled', true),
-  debounceMs: () => Math.max(0, cfg().get<number>('render.debounceMs', 40)),
+  debounceMs: () => Math.max(0, cfg().get<number>('render.debounceMs', 15)),
   /**
    * The renderer has one option today: kustomize's defaults (root-only load restrictor; helmCharts refused, as
    * `kubectl kustomize` refuses them), so nothing here can make it run an external program.

@@ -381,10 +381,16 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       const marked = (await diff.locator('.line-delete, .char-delete').count()) > 0 && (await diff.locator('.line-insert, .char-insert').count()) > 0;
       const ok = marked && original.includes('replicas: 3') && modified.includes('replicas: 5');
       record('Diff vs HEAD opens a diff editor with the change', ok ? 'pass' : 'fail', ok ? 'replicas: 3 → replicas: 5' : `original: ${original.slice(0, 80)} | modified: ${modified.slice(0, 80)}`, shot);
-      await ui.openFile(OVERLAY);
-      await ui.gotoLineEnd(8);
-      await page.keyboard.press('Backspace');
-      await page.keyboard.type('3');
+      // Put the count back (later steps expect the committed overlay); a hiccup here is not the check's failure.
+      try {
+        await page.keyboard.press('Escape');
+        await ui.openFile(OVERLAY);
+        await ui.gotoLineEnd(8);
+        await page.keyboard.press('Backspace');
+        await page.keyboard.type('3');
+      } catch (e) {
+        console.log(`  (could not restore the overlay after the diff check: ${e instanceof Error ? e.message.split('\n')[0] : e})`);
+      }
     });
 
     await step('the sync preview lists the waves', async () => {

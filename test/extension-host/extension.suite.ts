@@ -141,6 +141,35 @@ suite('GitOps Sandbox in the extension host', () => {
     assert.match(tab.label, /HEAD .*↔ working tree/);
   });
 
+  test('Diff vs base compares with the merge-base of HEAD and the base branch (origin/HEAD)', async () => {
+    const dir = join(root(), OVERLAY_DIR);
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: root(), encoding: 'utf8' }).stdout.trim();
+    const base = git('merge-base', 'HEAD', 'origin/main');
+    await vscode.commands.executeCommand('gitopsSandbox.diffBase', { target: { kind: 'overlay', dir } });
+    const tab = await waitFor('a diff tab', () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.input instanceof vscode.TabInputTextDiff && t.label.includes('merge-base') ? t : undefined;
+    });
+    const input = tab.input as vscode.TabInputTextDiff;
+    assert.equal(new URLSearchParams(input.original.query).get('rev'), base);
+    assert.match(tab.label, /merge-base with origin\/main/);
+  });
+
+  test('Diff All Apps writes a PR-style report of every app, Secret values masked', async function () {
+    const s = await stats();
+    if (!s.features.diff || !s.features.apps) this.skip();
+    const source = await openOverlay();
+    await source.edit((e) => e.replace(source.document.lineAt(7).range, '    count: 4'));
+    await vscode.commands.executeCommand('gitopsSandbox.diffAllApps');
+    const report = await waitFor('the report', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'gitops-sandbox-report' && d.getText().includes('every app')));
+    const text = report.getText();
+    assert.match(text, /\| shop-prod \| 0 \| 0 \| 1 \| 0 \| 0 \|/);
+    assert.match(text, /\| platform \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
+    assert.match(text, /-  replicas: 3\n\+  replicas: 4/);
+    assert.ok(!text.includes('e2e-canary') && !text.includes(Buffer.from('e2e-canary-prod-51d2e8').toString('base64')));
+    await revert(source);
+  });
+
   test('Preview sync opens the sync preview webview for the overlay', async () => {
     const dir = join(root(), OVERLAY_DIR);
     await vscode.commands.executeCommand('gitopsSandbox.previewSync', { target: { kind: 'overlay', dir } });

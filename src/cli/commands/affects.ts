@@ -15,8 +15,8 @@ changed it (namePrefix, images, a patch, …), or as the source a replacement, v
 Fields whose value a later step overwrote are listed as overridden and not counted.
 
   --json            {"file", "line", "summary": {"overlays", "objects", "fields", "overridden"},
-                    "overlays": [{"dir", "objects": [{"object": {…id}, "fields": [{"path", "value", "via",
-                    "effective"}]}]}], "errors": [{"dir", "message"}]}
+                    "overlays": [{"dir", "objects": [{"object": {…id}, "fields": [{"path" (JSON pointer),
+                    "field" (dotted), "value", "via", "effective"}]}]}], "errors": [{"dir", "message"}]}
   --rev <git-rev>   read the files from that revision of the repository
   --root <dir>      only the kustomizations under <dir> (default: the whole repository, or the current
                     folder outside a git repository)
@@ -86,7 +86,7 @@ export function affectsText(r: AffectsReport): string {
       const id = obj.object;
       out.push(`  ${id.kind}/${id.namespace ? id.namespace + '/' : ''}${id.name}`);
       for (const f of obj.fields) {
-        out.push(`    ${f.path} = ${short(f.value)}  (${f.via.join(', ')}${f.effective ? '' : '; overridden by a later step'})`);
+        out.push(`    ${f.field} = ${short(f.value)}  (${f.via.join(', ')}${f.effective ? '' : '; overridden by a later step'})`);
       }
     }
   }

@@ -186,7 +186,13 @@ class Merger {
       return;
     }
     dest.entries.push({ key: patchKey ? { ...newKey(key), origin: patchKey.origin } : newKey(key), value: val });
-    if (this.record && this.patchNodes.has(val)) markAdded(val, OP_SMP, patchAt(this.ctx, val));
+    if (!this.record) return;
+    if (this.patchNodes.has(val)) markAdded(val, OP_SMP, patchAt(this.ctx, val));
+    else {
+      // A new list the merge rebuilt from the patch's list (a fresh node holding the patch's elements).
+      addChange(val, this.change('added', patchValue));
+      for (const c of childrenOf(val)) if (this.patchNodes.has(c)) markAdded(c, OP_SMP, patchAt(this.ctx, c));
+    }
   }
 
   // ------------------------------------------------------------------ directives

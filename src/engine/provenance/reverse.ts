@@ -17,6 +17,7 @@ import { toPlain, type Change, type Loc, type ScalarNode, type YNode } from '../
 import { objectId, originLoc } from './fields.ts';
 import { isSecret, isSecretDataPath, maskCopied, maskData, SecretValues } from './mask.ts';
 import { escapeSegment } from './nodes.ts';
+import { displayPath } from './paths.ts';
 import type { ObjectId } from './types.ts';
 
 /** Changes that build on the value before them instead of replacing it. */
@@ -34,6 +35,8 @@ function overwrites(c: Change, node: YNode): boolean {
 export interface AffectedField {
   /** JSON pointer of the field in the rendered object. */
   path: string;
+  /** The same field as a dotted path (`spec.template.spec.containers[name=app].image`). */
+  field: string;
   /** The rendered value (Secret data masked). */
   value: unknown;
   /** How the line takes part: 'written' (the field's value or the key naming it), 'key', the operation it instructed ('images', 'namePrefix', …), or '<operation> source'. */
@@ -164,7 +167,7 @@ export class ProvenanceIndex {
       if (f) {
         if (!f.via.includes(h.via)) f.via.push(h.via);
         f.effective ||= h.effective;
-      } else byPath.set(h.path, { path: h.path, value: undefined, via: [h.via], effective: h.effective, node: h.node });
+      } else byPath.set(h.path, { path: h.path, field: '', value: undefined, via: [h.via], effective: h.effective, node: h.node });
     }
     const report: AffectsReport = {
       file: normalize(file),
@@ -182,8 +185,9 @@ export class ProvenanceIndex {
         const res = resources[ri]!;
         const fields: AffectedField[] = [];
         let counted = false;
+        const whole = res.object;
         for (const f of byPath.values()) {
-          fields.push({ path: f.path, value: this.valueOf(o, res, f.path, f.node), via: f.via, effective: f.effective });
+          fields.push({ path: f.path, field: displayPath(whole, f.path), value: this.valueOf(o, res, f.path, f.node), via: f.via, effective: f.effective });
           if (f.effective) {
             report.summary.fields++;
             counted = true;

@@ -42,6 +42,28 @@ export class RenderedTextMap {
     return this.lines.length;
   }
 
+  private firstLines?: Map<string, number>;
+
+  /**
+   * The rendered line (1-based) where a field of document `doc` starts (its key, or its list item's dash; '' is
+   * the document's first line); undefined for a field that is not printed. The way back from provenance to the
+   * rendered view ("show me where this lands").
+   */
+  lineOf(doc: number, pointer: string): number | undefined {
+    if (!this.firstLines) {
+      this.firstLines = new Map();
+      // Every prefix of a line's path starts at or before it: a list item shares its line with its first key.
+      this.lines.forEach((l, i) => {
+        if (l.separator) return;
+        for (let n = 0; n <= l.path.length; n++) {
+          const k = `${l.doc}\0${toPointer(l.path.slice(0, n))}`;
+          if (!this.firstLines!.has(k)) this.firstLines!.set(k, i + 1);
+        }
+      });
+    }
+    return this.firstLines.get(`${doc}\0${pointer}`);
+  }
+
   /** What line `line` (1-based) of the rendered text shows; undefined past the end. */
   at(line: number): RenderedLine | undefined {
     const info = this.lines[line - 1];

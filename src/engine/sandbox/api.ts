@@ -837,11 +837,6 @@ export class ApiCore {
     }
     return { apiVersion: formatApiVersion(t.group, version), kind: t.listKind, metadata: { resourceVersion: String(this.store.rv) }, items: out };
   }
-
-  /** Writes by the sandbox's own controllers: status updates and object changes credited to a controller. */
-  forbiddenUnlessExists(t: ResourceType, name: string, why: string): ApiError {
-    return forbidden(t.group, t.plural, name, why);
-  }
 }
 
 /** Whether a comparison touches anything but metadata and status: what bumps metadata.generation. */

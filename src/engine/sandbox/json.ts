@@ -67,11 +67,6 @@ export function setPath(obj: JsonObject, path: readonly string[], value: Json): 
   cur[path[path.length - 1]] = value;
 }
 
-/** Removes `undefined` members so a value survives a JSON round trip unchanged. */
-export function stripUndefined<T>(v: T): T {
-  return clone(v);
-}
-
 /** Sorts object keys recursively: stable output for hashes and snapshots. */
 export function canonical(v: unknown): string {
   if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'null';

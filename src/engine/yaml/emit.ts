@@ -9,7 +9,7 @@
  * The emitter can also report, for every printed line, the node printed there (the line map used by provenance
  * hovers on rendered output).
  */
-import type { MapEntry, MapNode, ScalarNode, SeqNode, YNode } from './node.ts';
+import type { MapEntry, ScalarNode, SeqNode, YNode } from './node.ts';
 import { plainMapKeys, scalarOutput, toOutput, toOutputNested, type OMap, type OScalar, type OSeq, type OValue } from './output.ts';
 import { v2KeyOrder } from './keyorder.ts';
 import { v2CanBePlain } from './resolve.ts';
@@ -87,13 +87,13 @@ function toCodePoints(s: string): number[] {
 function analyze(v: number[]): Analysis {
   const n = v.length;
   if (n === 0) return { multiline: false, blockPlain: true, single: true, block: false, bytes: 0 };
-  let blockInd = false, flowInd = false, lineBreaks = false, special = false;
+  // Only block-context rules matter: kustomize's output has no flow collections with content.
+  let blockInd = false, lineBreaks = false, special = false;
   let leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false;
   let breakSpace = false, spaceBreak = false;
   let precededByWs = true, prevSpace = false, prevBreak = false;
   if (n >= 3 && ((v[0] === 45 && v[1] === 45 && v[2] === 45) || (v[0] === 46 && v[1] === 46 && v[2] === 46))) {
     blockInd = true;
-    flowInd = true;
   }
   for (let i = 0; i < n; i++) {
     const c = v[i]!;
@@ -102,36 +102,14 @@ function analyze(v: number[]): Analysis {
     if (i === 0) {
       switch (c) {
         case 35: case 44: case 91: case 93: case 123: case 125: case 38: case 42: case 33: case 124: case 62: case 39: case 34: case 37: case 64: case 96:
-          flowInd = true;
           blockInd = true;
           break;
-        case 63: case 58:
-          flowInd = true;
+        case 63: case 58: case 45:
           if (followedByWs) blockInd = true;
-          break;
-        case 45:
-          if (followedByWs) {
-            flowInd = true;
-            blockInd = true;
-          }
           break;
       }
     } else {
-      switch (c) {
-        case 44: case 63: case 91: case 93: case 123: case 125:
-          flowInd = true;
-          break;
-        case 58:
-          flowInd = true;
-          if (followedByWs) blockInd = true;
-          break;
-        case 35:
-          if (precededByWs) {
-            flowInd = true;
-            blockInd = true;
-          }
-          break;
-      }
+      if ((c === 58 && followedByWs) || (c === 35 && precededByWs)) blockInd = true;
     }
     if (!isPrintable(c)) special = true;
     if (c === 32) {
@@ -167,7 +145,6 @@ function analyze(v: number[]): Analysis {
   }
   if (lineBreaks) blockPlain = false;
   if (blockInd) blockPlain = false;
-  void flowInd;
   return { multiline: lineBreaks, blockPlain, single, block, bytes: utf8Length(v) };
 }
 

@@ -46,7 +46,7 @@ export interface RawDoc {
   /** The document has merge keys, null-tagged keys or alias keys. */
   specialKeys: boolean;
   /**
-   * The document ends with a keep-chomped block scalar that ends with an empty line, followed by nothing but
+   * The document ends with a keep-chomped block scalar whose last line is empty, followed by nothing but
    * comments: kustomize's reader keeps those comments and, writing them back, adds a line break to that scalar.
    */
   commentAfterKeptBreaks?: ScalarNode;
@@ -65,7 +65,7 @@ const STYLE: Record<number, ScalarStyle> = {
 
 /** Just after a one-character indicator token ('-', '?', ':'), where libyaml places the empty node that follows it. */
 function after(t: Token): Mark {
-  return { index: t.start.index + 1, line: t.start.line, col: t.start.col + 1 };
+  return { index: t.index + 1, line: t.line, col: t.col + 1 };
 }
 
 const LONG_PREFIX = 'tag:yaml.org,2002:';
@@ -114,7 +114,7 @@ class Composer {
     const sc = this.sc;
     const out: RawDoc[] = [];
     let t = sc.peek();
-    if (t.type !== T.StreamStart) this.fail('did not find expected <stream-start>', t.start);
+    if (t.type !== T.StreamStart) this.fail('did not find expected <stream-start>', t);
     sc.next();
     let first = true;
     for (;;) {
@@ -131,14 +131,14 @@ class Composer {
       this.sawAlias = false;
       this.sawSpecialKey = false;
       let root: RawNode | null;
-      const start = t.start;
+      const start = t;
       if (implicit) {
         this.directives();
         root = this.node(true, false);
       } else {
         this.directives();
         t = sc.peek();
-        if (t.type !== T.DocumentStart) this.fail('did not find expected <document start>', t.start);
+        if (t.type !== T.DocumentStart) this.fail('did not find expected <document start>', t);
         sc.next();
         t = sc.peek();
         if (t.type === T.VersionDirective || t.type === T.TagDirective || t.type === T.DocumentStart || t.type === T.DocumentEnd || t.type === T.StreamEnd) {
@@ -149,8 +149,10 @@ class Composer {
       }
       const doc: RawDoc = { root, start, aliases: this.sawAlias, specialKeys: this.sawSpecialKey };
       const last = sc.lastContent;
-      if (root && last && last.type === T.Scalar && (last.style === S.Literal || last.style === S.Folded) && last.value.endsWith('\n\n')) {
-        const rest = sc.slice(last.major, sc.peek().start.index);
+      // The scalar's last line is empty: it ends with an empty line after content, or is nothing but empty lines.
+      const endsEmpty = (v: string): boolean => v.endsWith('\n\n') || /^\n+$/.test(v);
+      if (root && last && last.type === T.Scalar && (last.style === S.Literal || last.style === S.Folded) && endsEmpty(last.value)) {
+        const rest = sc.slice(last.major, sc.peek().index);
         if (/(^|\n)[ \t]*#/.test(rest)) doc.commentAfterKeptBreaks = lastScalar(root);
       }
       out.push(doc);
@@ -175,11 +177,11 @@ class Composer {
     for (;;) {
       const t = sc.peek();
       if (t.type === T.VersionDirective) {
-        if (version) this.fail('found duplicate %YAML directive', t.start);
-        if (t.major !== 1 || t.minor !== 1) this.fail('found incompatible YAML document', t.start);
+        if (version) this.fail('found duplicate %YAML directive', t);
+        if (t.major !== 1 || t.minor !== 1) this.fail('found incompatible YAML document', t);
         version = true;
       } else if (t.type === T.TagDirective) {
-        if (tags.has(t.value!)) this.fail('found duplicate %TAG directive', t.start);
+        if (tags.has(t.value!)) this.fail('found duplicate %TAG directive', t);
         tags.set(t.value!, t.suffix!);
       } else break;
       sc.next();
@@ -212,7 +214,7 @@ class Composer {
   /** One node (libyaml's parse_node): properties, then an alias, scalar or collection. */
   private node(block: boolean, indentlessSequence: boolean): RawNode {
     // No try/finally: an error ends the parse, so the depth need not be restored.
-    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels is not supported`, this.sc.peek().start);
+    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels is not supported`, this.sc.peek());
     const n = this.nodeInner(block, indentlessSequence);
     this.depth--;
     return n;
@@ -236,12 +238,12 @@ class Composer {
     if (t.type === T.Alias) {
       sc.next();
       const target = this.anchors.get(t.value!);
-      if (!target) this.fail(`unknown anchor '${t.value}' referenced`, t.start);
-      if (this.open.has(target)) this.fail(`anchor '${t.value}' value contains itself`, t.start);
+      if (!target) this.fail(`unknown anchor '${t.value}' referenced`, t);
+      if (this.open.has(target)) this.fail(`anchor '${t.value}' value contains itself`, t);
       this.sawAlias = true;
-      return { kind: 'alias', name: t.value!, target, at: this.loc(t.start) };
+      return { kind: 'alias', name: t.value!, target, at: this.loc(t) };
     }
-    let start = t.start;
+    let start = t;
     let anchor: string | undefined;
     let tagToken: Token | undefined;
     if (t.type === T.Anchor) {
@@ -268,11 +270,11 @@ class Composer {
       if (tagToken.value === '') tag = tagToken.suffix!;
       else {
         const prefix = this.tagDirectives.get(tagToken.value!);
-        if (prefix === undefined) this.fail('found undefined tag handle', tagToken.start, 'while parsing a node', start);
+        if (prefix === undefined) this.fail('found undefined tag handle', tagToken, 'while parsing a node', start);
         tag = prefix + tagToken.suffix!;
       }
     }
-    if (!anchor && !tagToken) start = t.start;
+    if (!anchor && !tagToken) start = t;
 
     if (indentlessSequence && t.type === T.BlockEntry) return this.indentlessSequence(start, tag, anchor);
     if (t.type === T.Scalar) {
@@ -286,7 +288,7 @@ class Composer {
     if (block && t.type === T.BlockSequenceStart) return this.blockSequence(start, tag, anchor);
     if (block && t.type === T.BlockMappingStart) return this.blockMapping(start, tag, anchor);
     if (anchor !== undefined || tag !== '') return this.emptyScalar(start, tag, anchor);
-    this.fail('did not find expected node content', t.start, block ? 'while parsing a block node' : 'while parsing a flow node', start);
+    this.fail('did not find expected node content', t, block ? 'while parsing a block node' : 'while parsing a flow node', start);
   }
 
   private newSeq(start: Mark, tag: string, anchor: string | undefined, flow: boolean): SeqNode {
@@ -335,7 +337,7 @@ class Composer {
         sc.next();
         break;
       } else {
-        this.fail("did not find expected '-' indicator", t.start, 'while parsing a block collection', startToken.start);
+        this.fail("did not find expected '-' indicator", t, 'while parsing a block collection', startToken);
       }
     }
     if (this.open.size > 0) this.open.delete(n);
@@ -378,7 +380,7 @@ class Composer {
         sc.next();
         break;
       } else {
-        this.fail('did not find expected key', t.start, 'while parsing a block mapping', startToken.start);
+        this.fail('did not find expected key', t, 'while parsing a block mapping', startToken);
       }
       t = sc.peek();
       let value: RawNode;
@@ -389,7 +391,7 @@ class Composer {
         if (t.type !== T.Key && t.type !== T.Value && t.type !== T.BlockEnd) value = this.node(true, true);
         else value = this.emptyScalar(m);
       } else {
-        value = this.emptyScalar(t.start);
+        value = this.emptyScalar(t);
       }
       this.entry(entries, key, value);
     }
@@ -415,13 +417,13 @@ class Composer {
           sc.next();
           t = sc.peek();
         } else {
-          this.fail("did not find expected ',' or ']'", t.start, 'while parsing a flow sequence', startToken.start);
+          this.fail("did not find expected ',' or ']'", t, 'while parsing a flow sequence', startToken);
         }
       }
       first = false;
       if (t.type === T.Key) {
         // A single-pair mapping inside a flow sequence: [a: b].
-        const pair = this.newMap(t.start, '', undefined, true);
+        const pair = this.newMap(t, '', undefined, true);
         sc.next();
         t = sc.peek();
         let key: RawNode;
@@ -438,8 +440,8 @@ class Composer {
           sc.next();
           const v = sc.peek();
           if (v.type !== T.FlowEntry && v.type !== T.FlowSequenceEnd) value = this.node(false, false);
-          else value = this.emptyScalar(v.start);
-        } else value = this.emptyScalar(t.start);
+          else value = this.emptyScalar(v);
+        } else value = this.emptyScalar(t);
         this.entry(pair.entries as unknown as RawMapEntry[], key, value);
         items.push(pair);
       } else if (t.type !== T.FlowSequenceEnd) {
@@ -468,7 +470,7 @@ class Composer {
           sc.next();
           t = sc.peek();
         } else {
-          this.fail("did not find expected ',' or '}'", t.start, 'while parsing a flow mapping', startToken.start);
+          this.fail("did not find expected ',' or '}'", t, 'while parsing a flow mapping', startToken);
         }
       }
       first = false;
@@ -478,17 +480,17 @@ class Composer {
         sc.next();
         t = sc.peek();
         if (t.type !== T.Value && t.type !== T.FlowEntry && t.type !== T.FlowMappingEnd) key = this.node(false, false);
-        else key = this.emptyScalar(t.start);
+        else key = this.emptyScalar(t);
         t = sc.peek();
         if (t.type === T.Value) {
           sc.next();
           t = sc.peek();
           if (t.type !== T.FlowEntry && t.type !== T.FlowMappingEnd) value = this.node(false, false);
-          else value = this.emptyScalar(t.start);
-        } else value = this.emptyScalar(t.start);
+          else value = this.emptyScalar(t);
+        } else value = this.emptyScalar(t);
       } else if (t.type !== T.FlowMappingEnd) {
         key = this.node(false, false);
-        value = this.emptyScalar(sc.peek().start);
+        value = this.emptyScalar(sc.peek());
       } else {
         // "{a, }": the closing brace after a comma ends the mapping on the next turn.
         continue;

@@ -46,14 +46,22 @@ export interface Mark {
   col: number;
 }
 
-/** Every token has every field, so that code reading tokens sees one object shape. */
-function tok(type: T, start: Mark, value = '', style: S = S.Plain, suffix = ''): Token {
-  return { type, start, value, suffix, style, major: 0, minor: 0 };
+/**
+ * Every token has every field, so that code reading tokens sees one object shape. A token is also the mark of
+ * where it starts (no separate position object per token).
+ */
+function tok(type: T, at: Mark, value = '', style: S = S.Plain, suffix = ''): Token {
+  return { index: at.index, line: at.line, col: at.col, type, value, suffix, style, major: 0, minor: 0 };
 }
 
-export interface Token {
+/** A token at the scanner's current position. */
+function tokHere(sc: { pos: number; line: number; col: number }, type: T): Token {
+  return { index: sc.pos, line: sc.line, col: sc.col, type, value: '', suffix: '', style: S.Plain, major: 0, minor: 0 };
+}
+
+/** A token starts where it is: its own index, line and column are its start mark. */
+export interface Token extends Mark {
   type: T;
-  start: Mark;
   /** Scalar text, anchor/alias name, tag handle, or %TAG handle. */
   value: string;
   /** Tag suffix, or %TAG prefix. */
@@ -100,9 +108,9 @@ const URI_CHARS = new Set(Array.from(";/?:@&=+$,.!~*'()[]%", (ch) => ch.charCode
 export class Scanner {
   private readonly s: string;
   private readonly n: number;
-  private pos = 0;
-  private line = 0;
-  private col = 0;
+  pos = 0;
+  line = 0;
+  col = 0;
 
   private tokens: Token[] = [];
   private head = 0;
@@ -233,7 +241,7 @@ export class Scanner {
       if (this.streamEndFetched) {
         // Past the end every pending simple key is stale (libyaml reaches the same state by fetching again).
         for (const k of this.simpleKeys) k.possible = false;
-        if (this.head === this.tokens.length) this.tokens.push(tok(T.StreamEnd, this.mark()));
+        if (this.head === this.tokens.length) this.tokens.push(tokHere(this, T.StreamEnd));
         continue;
       }
       this.fetchNext();
@@ -246,8 +254,7 @@ export class Scanner {
       this.indent = -1;
       this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, mark: this.mark() });
       this.simpleKeyAllowed = true;
-      const m = this.mark();
-      this.tokens.push(tok(T.StreamStart, m));
+      this.tokens.push(tokHere(this, T.StreamStart));
       return;
     }
     this.scanToNextToken();
@@ -362,7 +369,7 @@ export class Scanner {
   private unrollIndent(column: number): void {
     if (this.flowLevel > 0) return;
     while (this.indent > column) {
-      this.tokens.push(tok(T.BlockEnd, this.mark()));
+      this.tokens.push(tokHere(this, T.BlockEnd));
       this.indent = this.indents.pop()!;
     }
   }
@@ -378,8 +385,7 @@ export class Scanner {
     this.removeSimpleKey();
     this.simpleKeyAllowed = false;
     this.streamEndFetched = true;
-    const m = this.mark();
-    this.tokens.push(tok(T.StreamEnd, m));
+    this.tokens.push(tokHere(this, T.StreamEnd));
   }
 
   private fetchDirective(): void {
@@ -393,62 +399,62 @@ export class Scanner {
     this.unrollIndent(-1);
     this.removeSimpleKey();
     this.simpleKeyAllowed = false;
-    const start = this.mark();
+    const t = tokHere(this, type);
     this.skip();
     this.skip();
     this.skip();
-    this.tokens.push(tok(type, start));
+    this.tokens.push(t);
   }
 
   private fetchFlowCollectionStart(type: T): void {
-    const start = this.mark();
-    this.saveSimpleKey(start);
+    const t = tokHere(this, type);
+    this.saveSimpleKey(t);
     this.increaseFlowLevel();
     this.simpleKeyAllowed = true;
     this.skip();
-    this.tokens.push(tok(type, start));
+    this.tokens.push(t);
   }
 
   private fetchFlowCollectionEnd(type: T): void {
     this.removeSimpleKey();
     this.decreaseFlowLevel();
     this.simpleKeyAllowed = false;
-    const start = this.mark();
+    const t = tokHere(this, type);
     this.skip();
-    this.tokens.push(tok(type, start));
+    this.tokens.push(t);
   }
 
   private fetchFlowEntry(): void {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const start = this.mark();
+    const t = tokHere(this, T.FlowEntry);
     this.skip();
-    this.tokens.push(tok(T.FlowEntry, start));
+    this.tokens.push(t);
   }
 
   private fetchBlockEntry(): void {
+    const t = tokHere(this, T.BlockEntry);
     if (this.flowLevel === 0) {
       if (!this.simpleKeyAllowed) this.error('block sequence entries are not allowed in this context');
-      this.rollIndent(this.col, -1, T.BlockSequenceStart, this.mark());
+      this.rollIndent(this.col, -1, T.BlockSequenceStart, t);
     }
     // In the flow context the parser reports the misplaced '-'.
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const start = this.mark();
     this.skip();
-    this.tokens.push(tok(T.BlockEntry, start));
+    this.tokens.push(t);
   }
 
   private fetchKey(): void {
+    const t = tokHere(this, T.Key);
     if (this.flowLevel === 0) {
       if (!this.simpleKeyAllowed) this.error('mapping keys are not allowed in this context');
-      this.rollIndent(this.col, -1, T.BlockMappingStart, this.mark());
+      this.rollIndent(this.col, -1, T.BlockMappingStart, t);
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = this.flowLevel === 0;
-    const start = this.mark();
     this.skip();
-    this.tokens.push(tok(T.Key, start));
+    this.tokens.push(t);
   }
 
   private fetchValue(): void {
@@ -457,6 +463,7 @@ export class Scanner {
       if (k.required) throw new YamlSyntaxError("could not find expected ':'", this.mark(), 'while scanning a simple key', k.mark);
       k.possible = false;
     }
+    const t = tokHere(this, T.Value);
     if (k.possible) {
       this.insertToken(k.tokenNumber - this.parsed, tok(T.Key, k.mark));
       this.rollIndent(k.mark.col, k.tokenNumber, T.BlockMappingStart, k.mark);
@@ -465,27 +472,26 @@ export class Scanner {
     } else {
       if (this.flowLevel === 0) {
         if (!this.simpleKeyAllowed) this.error('mapping values are not allowed in this context');
-        this.rollIndent(this.col, -1, T.BlockMappingStart, this.mark());
+        this.rollIndent(this.col, -1, T.BlockMappingStart, t);
       }
       this.simpleKeyAllowed = this.flowLevel === 0;
     }
-    const start = this.mark();
     this.skip();
-    this.tokens.push(tok(T.Value, start));
+    this.tokens.push(t);
   }
 
   private fetchAnchor(type: T): void {
-    const m = this.mark();
-    this.saveSimpleKey(m);
+    const t = tokHere(this, type);
+    this.saveSimpleKey(t);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanAnchor(type, m));
+    this.tokens.push(this.scanAnchor(t));
   }
 
   private fetchTag(): void {
-    const m = this.mark();
-    this.saveSimpleKey(m);
+    const t = tokHere(this, T.Tag);
+    this.saveSimpleKey(t);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanTag(m));
+    this.tokens.push(this.scanTag(t));
   }
 
   private fetchBlockScalar(literal: boolean): void {
@@ -495,17 +501,17 @@ export class Scanner {
   }
 
   private fetchFlowScalar(single: boolean): void {
-    const m = this.mark();
-    this.saveSimpleKey(m);
+    const t = tokHere(this, T.Scalar);
+    this.saveSimpleKey(t);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanFlowScalar(single, m));
+    this.tokens.push(this.scanFlowScalar(single, t));
   }
 
   private fetchPlainScalar(): void {
-    const m = this.mark();
-    this.saveSimpleKey(m);
+    const t = tokHere(this, T.Scalar);
+    this.saveSimpleKey(t);
     this.simpleKeyAllowed = false;
-    this.tokens.push(this.scanPlainScalar(m));
+    this.tokens.push(this.scanPlainScalar(t));
   }
 
   // ---- scanners ----
@@ -581,7 +587,9 @@ export class Scanner {
     return value;
   }
 
-  private scanAnchor(type: T, start: Mark): Token {
+  /** Fills in the anchor or alias token `start` (created at the '&' or '*'). */
+  private scanAnchor(start: Token): Token {
+    const type = start.type;
     this.skip();
     const from = this.pos;
     while (isAlphaC(this.ch())) this.skip();
@@ -590,10 +598,12 @@ export class Scanner {
     if (name === '' || !(isBlankzC(c) || c === 63 || c === 58 || c === 44 || c === 93 || c === 125 || c === 37 || c === 64 || c === 96)) {
       this.error('did not find expected alphabetic or numeric character', type === T.Anchor ? 'while scanning an anchor' : 'while scanning an alias', start);
     }
-    return tok(type, start, name);
+    start.value = name;
+    return start;
   }
 
-  private scanTag(start: Mark): Token {
+  /** Fills in the tag token `start` (created at the '!'). */
+  private scanTag(start: Token): Token {
     let handle: string;
     let suffix: string;
     if (this.ch(1) === 60 /* < */) {
@@ -618,7 +628,9 @@ export class Scanner {
       }
     }
     if (!isBlankzC(this.ch())) this.error('did not find expected whitespace or line break', 'while scanning a tag', start);
-    return tok(T.Tag, start, handle, S.Plain, suffix);
+    start.value = handle;
+    start.suffix = suffix;
+    return start;
   }
 
   private scanTagHandle(directive: boolean, start: Mark): string {
@@ -757,7 +769,8 @@ export class Scanner {
     return t;
   }
 
-  private scanFlowScalar(single: boolean, start: Mark): Token {
+  /** Fills in the scalar token `start` (created at the opening quote). */
+  private scanFlowScalar(single: boolean, start: Token): Token {
     this.skip();
     let out = '';
     let leadingBreak = '';
@@ -870,10 +883,13 @@ export class Scanner {
       }
     }
     this.skip();
-    return tok(T.Scalar, start, out, single ? S.Single : S.Double);
+    start.value = out;
+    start.style = single ? S.Single : S.Double;
+    return start;
   }
 
-  private scanPlainScalar(start: Mark): Token {
+  /** Fills in the scalar token `start` (created at the scalar's first character). */
+  private scanPlainScalar(start: Token): Token {
     let out = '';
     let leadingBreak = '';
     let trailingBreaks = '';
@@ -934,6 +950,7 @@ export class Scanner {
       if (this.flowLevel === 0 && this.col < indent) break;
     }
     if (leadingBlanks) this.simpleKeyAllowed = true;
-    return tok(T.Scalar, start, out, S.Plain);
+    start.value = out;
+    return start;
   }
 }

@@ -5,7 +5,8 @@
  */
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { isGitOpsError } from '../../engine/errors/index.ts';
-import { SourceError, defaultBaseBranch, findRepo, mergeBase, openView, resolveRevision } from '../../engine/source/index.ts';
+import { GitRevisionView, SourceError, defaultBaseBranch, findRepo, mergeBase, openView, resolveRevision } from '../../engine/source/index.ts';
+import { diffAppsRevisions, diffMarkdown, hasChanges } from '../../engine/diff/index.ts';
 import { parseYamlDocuments } from '../../engine/yaml/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
 import { planSync } from '../../engine/plan/index.ts';
@@ -420,4 +421,23 @@ export async function affects(file: string, line: number, opts: RenderOptions = 
 async function overlayDirs(repoDir: string, opts: RenderOptions): Promise<string[]> {
   const { view } = await openView(repoDir, { rev: opts.rev, buffers: opts.buffers });
   return (await findKustomizations(view)).map((d) => (d ? join(view.root, d) : view.root));
+}
+
+/**
+ * Every app of the repository, rendered at `rev` and in the working tree (under the buffers), diffed as a reviewer
+ * reads a PR: a markdown report (summary table, each app's changes), Secret values masked by the diff engine.
+ */
+export async function diffAllApps(anyPath: string, rev: string, revLabel: string, opts: RenderOptions = {}): Promise<{ markdown: string; apps: number; changed: number }> {
+  const repo = await findRepo(anyPath);
+  if (!repo) throw new Error(`${anyPath} is not inside a git repository`);
+  const before = await GitRevisionView.open(repo.dir, rev);
+  const { view: after } = await openView(repo.dir, { buffers: opts.buffers });
+  const r = await diffAppsRevisions({ before, after, renderer: kustomizeRenderer() });
+  const markdown = diffMarkdown(r.apps, { title: `GitOps Sandbox: every app, ${revLabel} ↔ working tree` });
+  const notes = [...r.errors.map((e) => `- error: ${e}`), ...r.notes.map((n) => `- ${n}`)];
+  return {
+    markdown: notes.length ? `${markdown}\n\n#### Notes\n\n${notes.join('\n')}\n` : markdown,
+    apps: r.apps.length,
+    changed: r.apps.filter(hasChanges).length,
+  };
 }

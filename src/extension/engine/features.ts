@@ -9,7 +9,7 @@ export const FEATURES: Readonly<Record<Feature, boolean>> = {
   render: true,
   provenance: true,
   apps: true,
-  diff: false,
+  diff: true,
   plan: true,
 };
 

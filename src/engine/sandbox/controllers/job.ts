@@ -6,7 +6,6 @@
  */
 import { isObject, type Json, type JsonObject } from '../json.ts';
 import { metaOf } from '../store.ts';
-import { rfc3339 } from '../time.ts';
 import { isTerminating, podPhase } from './kubelet.ts';
 import { isReady, podFromTemplate } from './pods.ts';
 import { conditionsOf, setCondition, type Controller, type ControllerContext, type Key } from './runtime.ts';
@@ -115,5 +114,3 @@ function finishedAt(p: JsonObject): number {
   }
   return t || Date.parse(String(metaOf(p).creationTimestamp)) || 0;
 }
-
-export { rfc3339 };
