@@ -1,7 +1,9 @@
 /**
  * `apps` over a generated deploy repo with 300 generated apps (issue 5: target under 1 s warm, rendering included):
  * a root app-of-apps renders an ApplicationSet whose git directory generator (goTemplate) finds 300 service folders;
- * every generated app is rendered (directory sources: three manifests each). Prints the cold time, the median warm
+ * every generated app is rendered: two in three are kustomize overlays of a shared base (namePrefix, images,
+ * replicas, a configMapGenerator) rendered by the project's renderer, the rest directory sources with three plain
+ * manifests. Prints the cold time, the median warm
  * time, and its ratio to a reference measured in the same run: reading and parsing every file of the repo once
  * with the project's YAML parser (the least any discovery must do). These machines are noisy; compare ratios.
  * Run: npx node --import tsx bench/apps.ts
@@ -22,8 +24,45 @@ function write(p: string, text: string): void {
   writeFileSync(join(root, p), text);
 }
 
+// A shared base, and per service either a kustomize overlay (two of three) or plain manifests (a directory source).
+write('base/kustomization.yaml', 'resources:\n  - deployment.yaml\n  - service.yaml\nlabels:\n  - pairs: {tier: backend}\n');
+write('base/deployment.yaml', `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: app}
+  template:
+    metadata:
+      labels: {app: app}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/app:1.0.0
+          ports: [{containerPort: 8080}]
+          envFrom: [{configMapRef: {name: settings}}]
+`);
+write('base/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  selector: {app: app}\n  ports: [{port: 80, targetPort: 8080}]\n');
 for (let i = 0; i < N; i++) {
   const svc = `svc-${String(i).padStart(3, '0')}`;
+  if (i % 3 !== 2) {
+    write(`services/${svc}/kustomization.yaml`, `resources:
+  - ../../base
+namePrefix: ${svc}-
+images:
+  - name: registry.example.com/app
+    newTag: 1.${i}.0
+replicas:
+  - name: app
+    count: ${1 + (i % 3)}
+configMapGenerator:
+  - name: settings
+    literals: [SERVICE=${svc}, LOG_LEVEL=info]
+`);
+    continue;
+  }
   write(`services/${svc}/deployment.yaml`, `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -41,9 +80,6 @@ spec:
         - name: app
           image: registry.example.com/${svc}:1.${i}.0
           ports: [{containerPort: 8080}]
-          env:
-            - {name: SERVICE, value: ${svc}}
-            - {name: LOG_LEVEL, value: info}
 `);
   write(`services/${svc}/service.yaml`, `apiVersion: v1
 kind: Service
@@ -60,7 +96,6 @@ metadata:
 data:
   settings.yaml: |
     service: ${svc}
-    replicas: ${1 + (i % 3)}
 `);
 }
 write('clusters/prod/root.yaml', `apiVersion: argoproj.io/v1alpha1
@@ -135,7 +170,7 @@ try {
   }
   const w = median(warm);
   const r = median(ref);
-  console.log(`apps over ${N} generated apps (+1 root), ${objects} rendered objects (directory sources)`);
+  console.log(`apps over ${N} generated apps (+1 root), ${objects} rendered objects (${N - Math.floor(N / 3)} kustomize overlays, ${Math.floor(N / 3)} directory sources)`);
   console.log(`  cold: ${cold.toFixed(0)} ms`);
   console.log(`  warm: ${w.toFixed(0)} ms median of ${warm.length} (target < 1000 ms)`);
   console.log(`  reference (read + parse every file once): ${r.toFixed(0)} ms`);

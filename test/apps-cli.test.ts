@@ -113,3 +113,18 @@ test('apps --rev reads a revision; --app prints one app with Secret values maske
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no app named nope/);
 });
+
+test('render --app renders one app as its controller would (kustomize options included), Secret values masked', async (t) => {
+  const repo = deployRepo();
+  t.after(() => repo.cleanup());
+  const { code, out, err } = await cli(['render', '--app', 'guestbook-preview', repo.dir], repo.dir);
+  assert.equal(code, 0, err);
+  assert.match(out, /name: preview-guestbook-ui\n {2}namespace: guestbook-preview/);
+  assert.match(out, /image: gcr\.io\/heptio-images\/ks-guestbook-demo:0\.4/);
+  const flux = await cli(['render', '--app', 'flux-system/apps', repo.dir], repo.dir);
+  assert.equal(flux.code, 0, flux.err);
+  assert.match(flux.out, /host: podinfo\.prod\.example\.com/);
+  const ext = await cli(['render', '--app', 'billing', repo.dir], repo.dir);
+  assert.equal(ext.code, 1);
+  assert.match(ext.err, /^clusters\/prod\/apps\/other-team\.yaml:2:1: billing is not rendered: repoURL/);
+});

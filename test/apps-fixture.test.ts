@@ -185,3 +185,19 @@ describe('discovery reads the view it is given', () => {
     assert.equal(extra.render?.objects.length, 2);
   });
 });
+
+describe('the project renderer and kubectl kustomize give every fixture app the same objects', { skip: noKubectl }, () => {
+  test('each rendered app, object by object', async (t) => {
+    const repo = deployRepo();
+    t.after(() => repo.cleanup());
+    const { view } = await openView(repo.dir);
+    const ours = await discoverApps(view, {});
+    const theirs = await discoverApps(view, { renderer: kubectlRenderer() });
+    assert.deepEqual(ours.errors, []);
+    assert.deepEqual(ours.apps.map((a) => a.id), theirs.apps.map((a) => a.id));
+    for (let i = 0; i < ours.apps.length; i++) {
+      const a = ours.apps[i]!;
+      assert.deepEqual(a.render?.objects, theirs.apps[i]!.render?.objects, `${a.name} renders the same objects`);
+    }
+  });
+});

@@ -113,13 +113,14 @@ test('plan CLI: usage errors exit 2', async () => {
   assert.equal((await cli(['plan', 'x', '--cluster', 'prod'])).code, 2);
 });
 
-test('plan CLI: a kustomization folder needs the renderer (not on main yet) and says where', async (t) => {
+test('plan CLI: a kustomization folder is rendered by the project renderer (now on main) and planned', async (t) => {
   const repo = new ScratchRepo();
   t.after(() => repo.cleanup());
-  repo.write({ 'app/kustomization.yaml': 'resources: []\n' });
-  const r = await cli(['plan', 'app'], repo.dir);
-  assert.equal(r.code, 1);
-  assert.match(r.err, /^app\/kustomization\.yaml: planning a kustomization needs the kustomize renderer/);
+  repo.write({ 'app/kustomization.yaml': 'namePrefix: p-\nresources: [cm.yaml]\n', 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+  const r = await cli(['plan', 'app', '--json'], repo.dir);
+  assert.equal(r.code, 0, r.err);
+  const names = (JSON.parse(r.out).tasks as { kind: string; name: string }[]).map((x) => `${x.kind}/${x.name}`);
+  assert.deepEqual(names, ['ConfigMap/p-a']);
 });
 
 test('plan CLI: a malformed manifest is reported at its file and line', async (t) => {

@@ -172,3 +172,10 @@ test('scalars built in code without a tag resolve as yaml.v3 resolves untagged t
   const m: YNode = { kind: 'map', entries: [{ key: s('a'), value: s('1') }, { key: s('b'), value: s('yes') }, { key: s('c'), value: s('1', 'double') }, { key: s('d'), value: s('') }] };
   assert.equal(emitDocuments([m]), 'a: 1\nb: "yes"\nc: "1"\nd: null\n');
 });
+
+test('single-quoted strings fold after column 80 counting their doubled quotes (checked against kubectl)', () => {
+  assert.equal(
+    print(`d:\n  list:\n  - "delta #h gamma #h 's' x:y q gamma #h 's' x:y alpha x:y gamma gamma b b b b"\n`),
+    "d:\n  list:\n  - 'delta #h gamma #h ''s'' x:y q gamma #h ''s'' x:y alpha x:y gamma gamma b b b\n    b'\n",
+  );
+});

@@ -1,10 +1,11 @@
 import type { KubeObject } from '../../engine/kube/index.ts';
+import { resolve } from 'node:path';
 import { openView } from '../../engine/source/index.ts';
 import {
   appsJson,
   discoverApps,
   findApps,
-  SECRET_VALUE_MASK,
+  projectRenderer,
   type AppEntry,
   type AppsResult,
   type KustomizeRenderer,
@@ -15,12 +16,9 @@ import { UsageError, type CliIO, type Command } from '../io.ts';
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 
-/**
- * The kustomize renderer the CLI injects. The project's renderer (src/engine/render) is wired in here once it is on
- * main; until then kustomize sources report that they were not rendered, and directory sources still render.
- */
-export function cliRenderer(): KustomizeRenderer | undefined {
-  return undefined;
+/** The kustomize renderer the CLI injects: the project's own (src/engine/render). */
+export function cliRenderer(): KustomizeRenderer {
+  return projectRenderer();
 }
 
 interface Parsed {
@@ -150,25 +148,28 @@ export function formatAppsText(r: AppsResult, root: string): string {
   return lines.join('\n') + '\n';
 }
 
+/** The mask `render` prints for Secret values (the same as the render command's). */
+const MASK = '********';
+
 /** Secret values never leave the engine: data and stringData values are masked in anything printed. */
 export function maskSecrets(o: KubeObject): KubeObject {
   if (o.kind !== 'Secret' || o.apiVersion !== 'v1') return o;
   const out: KubeObject = { ...o };
   for (const field of ['data', 'stringData']) {
     const d = o[field];
-    if (d && typeof d === 'object') out[field] = Object.fromEntries(Object.keys(d).map((k) => [k, SECRET_VALUE_MASK]));
+    if (d && typeof d === 'object') out[field] = Object.fromEntries(Object.keys(d).map((k) => [k, MASK]));
   }
   return out;
 }
 
 async function load(p: Parsed, io: CliIO): Promise<{ result: AppsResult; root: string }> {
-  const { view } = await openView(p.dir ?? io.cwd, { rev: p.rev });
+  const { view } = await openView(resolve(io.cwd, p.dir ?? '.'), { rev: p.rev });
   const result = await discoverApps(view, { renderer: cliRenderer(), rev: p.rev, render: p.render || p.app !== undefined });
   return { result, root: view.root };
 }
 
 /** `render --app <name>`: one app's objects as its controller renders them (shared with the render command). */
-export async function runRenderApp(name: string, dir: string | undefined, rev: string | undefined, io: CliIO): Promise<number> {
+export async function runRenderApp(name: string, dir: string | undefined, rev: string | undefined, io: CliIO, showSecrets = false): Promise<number> {
   const { result } = await load({ dir, rev, json: false, render: true, app: name }, io);
   const found = findApps(result, name);
   if (!found.length) throw new UsageError(`no app named ${name} (run \`gitops-sandbox apps\` to list them)`);
@@ -177,7 +178,7 @@ export async function runRenderApp(name: string, dir: string | undefined, rev: s
   if (app.external) throw new GitOpsError(`${app.name} is not rendered: ${app.externalReason}`, { file: app.definedIn.file, line: app.definedIn.line, column: app.definedIn.column }, 'external');
   const err = app.render?.error;
   if (err) throw new GitOpsError(err.message, { file: err.file, line: err.line, column: err.column }, 'render');
-  io.out((app.render?.objects ?? []).map((o) => marshalYAML(fromJSON(maskSecrets(o)))).join('---\n'));
+  io.out((app.render?.objects ?? []).map((o) => marshalYAML(fromJSON(showSecrets ? o : maskSecrets(o)))).join('---\n'));
   return 0;
 }
 

@@ -6,11 +6,13 @@ import { findKustomizations, Renderer, type RenderResult } from '../../engine/re
 import { openView, type FileView } from '../../engine/source/index.ts';
 import { emitDocuments, type MapNode, type YNode } from '../../engine/yaml/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
+import { runRenderApp } from './apps.ts';
 
 const USAGE = `Usage:
   gitops-sandbox render <dir> [--rev <git-rev>] [--show-secrets]
   gitops-sandbox render <dir> --provenance [--rev <git-rev>]
   gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--show-secrets]
+  gitops-sandbox render --app <name> [<repo-dir>] [--rev <git-rev>] [--show-secrets]
 
 Renders a kustomization folder exactly as \`kubectl kustomize <dir>\` (kustomize v5.5.0) would and prints the
 stream on stdout (exit 0), or the error, located as file:line:column, on stderr (exit 1).
@@ -20,6 +22,8 @@ stream on stdout (exit 0), or the error, located as file:line:column, on stderr 
                     write each stream to <out>/<folder>/rendered.yaml, or the error to <out>/<folder>/error.txt,
                     print one line per folder, and exit 1 if any failed
   --out <dir>       where --all writes
+  --app <name>      render one Argo CD Application or Flux Kustomization of the repo as its controller would
+                    (see \`gitops-sandbox apps\`): <name>, <namespace>/<name> or <kind>/<namespace>/<name>
   --provenance      print, as JSON, each rendered document's id and the provenance of every field instead of the
                     stream: [{"object": {group, version, kind, namespace, name}, "fields": [{"path", "value",
                     "origin", "history"}]}] (see \`gitops-sandbox explain --help\`; Secret data stays masked)
@@ -28,6 +32,7 @@ stream on stdout (exit 0), or the error, located as file:line:column, on stderr 
 
 interface Args {
   dir?: string;
+  app?: string;
   all?: string;
   out?: string;
   rev?: string;
@@ -50,13 +55,17 @@ function parseArgs(args: string[]): Args {
     else if (x.startsWith('--all=')) a.all = x.slice(6);
     else if (x === '--out') a.out = value();
     else if (x.startsWith('--out=')) a.out = x.slice(6);
+    else if (x === '--app') a.app = value();
+    else if (x.startsWith('--app=')) a.app = x.slice(6);
     else if (x === '--show-secrets') a.showSecrets = true;
     else if (x === '--provenance') a.provenance = true;
     else if (x.startsWith('-')) throw new UsageError(`unknown option ${x}`);
     else if (a.dir === undefined) a.dir = x;
     else throw new UsageError(`unexpected argument ${x}`);
   }
-  if (a.all !== undefined) {
+  if (a.app !== undefined) {
+    if (a.all !== undefined || a.out !== undefined || a.provenance) throw new UsageError('--app renders one app; --all, --out and --provenance go without it');
+  } else if (a.all !== undefined) {
     if (a.dir !== undefined) throw new UsageError('give either <dir> or --all <repo-dir>, not both');
     if (a.out === undefined) throw new UsageError('--all needs --out <dir>');
     if (a.provenance) throw new UsageError('--provenance goes with one <dir>, not --all');
@@ -155,6 +164,7 @@ export const render: Command = {
   async run(args, io) {
     const a = parseArgs(args);
     try {
+      if (a.app !== undefined) return await runRenderApp(a.app, a.dir, a.rev, io, a.showSecrets);
       return a.all !== undefined ? await renderAll(a, io) : await renderOne(a, io);
     } catch (err) {
       if (err instanceof GitOpsError) throw err;

@@ -14,6 +14,7 @@ import { fluxEntry, readGitRepository, type FluxSources } from './flux/entry.ts'
 import { dependencyOrder } from './flux/order.ts';
 import { renderFlux } from './flux/render.ts';
 import { renderApplication, type Locator } from './render-app.ts';
+import { projectRenderer } from './render-bridge.ts';
 import { locate, RepoIndex } from './scan.ts';
 import type { AppEntry, AppError, AppRender, AppsOptions, AppsResult, DefinedIn } from './types.ts';
 
@@ -238,7 +239,7 @@ export async function discoverApps(view: FileView, opts: AppsOptions = {}): Prom
     defaultBranch: facts.defaultBranch,
     rev: opts.rev,
     argocdNamespace: opts.argocdNamespace ?? 'argocd',
-    renderer: opts.renderer,
+    renderer: opts.renderer === undefined ? projectRenderer() : (opts.renderer ?? undefined),
     strictSubstitution: opts.strictSubstitution ?? true,
     clusters: [],
     errors,

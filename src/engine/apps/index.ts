@@ -20,6 +20,7 @@ export type {
   SourceSummary,
 } from './types.ts';
 export { discoverApps, appObjectKind } from './discover.ts';
+export { projectRenderer } from './render-bridge.ts';
 export { appJson, appsJson, findApps, type AppJson, type AppsJson } from './report.ts';
 export { normalizeRepoURL, sameRepo, matchRepo } from './repo-url.ts';
 export { applyArgoKustomizeOptions, envsubstArgo, splitImage, parseImageArg, KustomizeEditError } from './kustomize-options.ts';

@@ -18,6 +18,7 @@ export interface ScannedDoc {
 }
 
 const RELEVANT = /argoproj\.io|toolkit\.fluxcd\.io/;
+const decoder = new TextDecoder();
 const MANIFEST_EXT = /\.(ya?ml|json)$/;
 
 /** Directory names never walked: git's own, package caches. Hidden directories are skipped as Argo CD skips them. */
@@ -46,6 +47,7 @@ export class RepoIndex implements FileView {
   readonly docs: ScannedDoc[] = [];
   readonly errors: AppError[] = [];
   private readonly texts = new Map<string, Promise<string>>();
+  private readonly bytes = new Map<string, Promise<Uint8Array>>();
   private readonly parsed = new Map<string, ScannedDoc[]>();
 
   private constructor(view: FileView) {
@@ -108,14 +110,24 @@ export class RepoIndex implements FileView {
     const rel = normalizeRel(path);
     let t = this.texts.get(rel);
     if (!t) {
-      t = this.view.readText(rel);
+      t = this.readFile(rel).then((b) => decoder.decode(b));
       this.texts.set(rel, t);
+      t.catch(() => this.texts.delete(rel));
     }
     return t;
   }
 
+  /** Bytes of a file, read once (the renderer reads bytes; discovery reads text of the same files). */
   readFile(path: string): Promise<Uint8Array> {
-    return this.view.readFile(path);
+    const rel = normalizeRel(path);
+    let b = this.bytes.get(rel);
+    if (!b) {
+      b = this.view.readFile(rel);
+      this.bytes.set(rel, b);
+      // A failed read is not cached: the file may appear (an editor buffer) before the next attempt.
+      b.catch(() => this.bytes.delete(rel));
+    }
+    return b;
   }
 
   async stat(path: string): Promise<EntryKind | undefined> {

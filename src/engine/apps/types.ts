@@ -139,8 +139,11 @@ export interface ClusterInput {
 }
 
 export interface AppsOptions {
-  /** The kustomize renderer; without one, kustomize sources fail to render with a clear message. */
-  renderer?: KustomizeRenderer;
+  /**
+   * The kustomize renderer. Default: the project's renderer (src/engine/render). `null` renders no kustomize source
+   * (they are listed as not rendered, with the reason).
+   */
+  renderer?: KustomizeRenderer | null;
   /** URLs that name this repository. Default: the remotes of the git repository holding the view. */
   remotes?: string[];
   /** The branch being previewed. Default: the checked-out branch (or the `--rev` given as `rev`). */

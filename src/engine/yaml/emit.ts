@@ -383,10 +383,11 @@ class Writer {
     this.writeIndicator("'", true, false, false);
     const cps = plan.cps;
     const n = cps.length;
-    if (!plan.a.multiline && (!allowBreaks || !plan.hasSpace || this.column + n <= BEST_WIDTH + 1)) {
-      const body = text.indexOf("'") >= 0 ? text.replace(/'/g, "''") : text;
-      this.out += body;
-      this.column += n + (body.length - text.length);
+    // Doubled quotes take columns too, so the fold decision must count them.
+    const quotes = plan.a.multiline ? 0 : text.length - text.replaceAll("'", '').length;
+    if (!plan.a.multiline && (!allowBreaks || !plan.hasSpace || this.column + n + quotes <= BEST_WIDTH + 1)) {
+      this.out += quotes > 0 ? text.replace(/'/g, "''") : text;
+      this.column += n + quotes;
     } else {
       let spaces = false, breaks = false;
       for (let i = 0; i < n; i++) {

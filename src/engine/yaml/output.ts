@@ -151,7 +151,7 @@ function checkStreamChars(text: string, node: YNode): string {
  */
 function foldNel(text: string, node: YNode): string {
   if (text.indexOf('\u0085') < 0) return text;
-  if (/\u0085(?:---|\.\.\.)(?:[ \u0085]|$)/.test(text)) fail('kustomize cannot print this string: a NEL (U+0085) followed by a document marker breaks its JSON-to-YAML step (yaml: found unexpected document indicator)', node);
+  if (/\u0085(?:---|\.\.\.)[ \u0085]/.test(text)) fail('kustomize cannot print this string: a NEL (U+0085) followed by a document marker breaks its JSON-to-YAML step (yaml: found unexpected document indicator)', node);
   return text.replace(/ *\u0085[ \u0085]*/g, (run) => {
     const k = run.split('\u0085').length - 1;
     return k === 1 ? ' ' : '\n'.repeat(k - 1);

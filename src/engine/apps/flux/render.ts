@@ -18,7 +18,10 @@ import type { FluxSources } from './entry.ts';
 import { FluxBuildError, fluxKustomization } from './overlay.ts';
 
 const SUBSTITUTE_KEY = 'kustomize.toolkit.fluxcd.io/substitute';
-/** What a value read from a Secret becomes in the render: Secret data never leaves the engine unmasked. */
+/**
+ * What a value read from a Secret becomes in the render: Secret data never leaves the engine unmasked. Plus signs
+ * (as Argo CD masks) because the substituted text is read back as YAML, where a leading `*` would be an alias.
+ */
 export const SECRET_VALUE_MASK = '++++++++';
 
 interface Vars {
