@@ -78,11 +78,8 @@ export class GarbageCollector implements Controller {
       return;
     }
     if (md.deletionTimestamp && fin.includes('foregroundDeletion')) {
-      let blocking = 0;
       for (const d of ctx.api.store.dependentsOf(String(md.uid))) {
         const dm = metaOf(d.obj);
-        const ref = refsOf(d.obj).find((r) => r.uid === md.uid);
-        if (ref?.blockOwnerDeletion === true) blocking++;
         if (dm.deletionTimestamp) continue;
         const otherOwnersAlive = refsOf(d.obj).some((r) => r.uid !== md.uid && this.ownerOf(ctx, d.obj, r).obj && !metaOf(this.ownerOf(ctx, d.obj, r).obj!).deletionTimestamp);
         if (otherOwnersAlive) {
@@ -93,6 +90,9 @@ export class GarbageCollector implements Controller {
         const hasDependents = ctx.api.store.dependentsOf(String(dm.uid)).length > 0;
         ctx.delete(kindOf(d.t), dm.namespace as string | undefined, String(dm.name), hasDependents ? 'Foreground' : 'Background');
       }
+      // Counted after the deletes: a dependent deleted at once (a finished pod) is gone now, and its DELETED event
+      // does not call this reconcile back (a controller is not re-queued by its own writes).
+      const blocking = ctx.api.store.dependentsOf(String(md.uid)).filter((d) => refsOf(d.obj).find((r) => r.uid === md.uid)?.blockOwnerDeletion === true).length;
       if (blocking === 0) ctx.update(key.kind, { ...obj, metadata: { ...md, finalizers: fin.filter((f) => f !== 'foregroundDeletion') } }, 'generic-garbage-collector');
       return;
     }
