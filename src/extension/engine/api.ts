@@ -217,7 +217,7 @@ async function renderAppText(target: Extract<RenderTarget, { kind: 'app' }>, opt
 /** Every app of the repository holding `anyPath`, for the Applications view (working tree under the buffers). */
 export async function listApps(anyPath: string, opts: RenderOptions = {}): Promise<AppsTreeData> {
   const { result, root } = await discover(anyPath, opts);
-  return appsTreeData(result, root);
+  return appsTreeData(result, root, resolve(anyPath));
 }
 
 async function failure(err: unknown, target: RenderTarget, opts: RenderOptions, t0: number): Promise<RenderResult> {

@@ -74,15 +74,21 @@ function status(a: AppEntry, root: string): Pick<AppNode, 'status' | 'statusText
   return { status: 'ok', statusText: `${n} object${n === 1 ? '' : 's'}` };
 }
 
-export function appsTreeData(r: AppsResult, root: string): AppsTreeData {
-  const apps: AppNode[] = r.apps.map((a) => ({
+/**
+ * `scope`: the workspace folder, when it is a part of the repository (apps are found across the repository, since
+ * their paths are relative to its root, but only those written under the folder are listed).
+ */
+export function appsTreeData(r: AppsResult, root: string, scope?: string): AppsTreeData {
+  const inScope = (file: string) => !scope || scope === root || join(root, file).startsWith(`${scope}/`);
+  const kept = new Set(r.apps.filter((a) => inScope(a.definedIn.file)).map((a) => a.id));
+  const apps: AppNode[] = r.apps.filter((a) => kept.has(a.id)).map((a) => ({
     id: a.id,
     name: a.name,
     namespace: a.namespace,
     kind: a.kind,
     ...(a.generatedBy ? { generatedBy: a.generatedBy } : {}),
     ...(a.parentId ? { parentId: a.parentId } : {}),
-    children: [...a.children],
+    children: a.children.filter((c) => kept.has(c)),
     definedIn: { file: join(root, a.definedIn.file), line: a.definedIn.line },
     source: `${a.source.path || '.'} @ ${a.source.targetRevision || 'HEAD'}`,
     destination: destination(a),
@@ -97,8 +103,9 @@ export function appsTreeData(r: AppsResult, root: string): AppsTreeData {
     root,
     viewLabel: r.viewLabel,
     apps,
-    argoRoots: r.roots.filter((id) => byId.get(id)?.kind === 'Application'),
-    fluxRoots: r.fluxOrder.filter((id) => r.roots.includes(id)),
-    errors: r.errors.map((e) => ({ message: e.message, source: { file: join(root, e.file), line: e.line }, ...(e.app ? { app: e.app } : {}) })),
+    // An app whose parent is out of scope is a root here.
+    argoRoots: r.apps.filter((a) => kept.has(a.id) && a.kind === 'Application' && (r.roots.includes(a.id) || !kept.has(a.parentId ?? ''))).map((a) => a.id),
+    fluxRoots: r.fluxOrder.filter((id) => kept.has(id) && (r.roots.includes(id) || !kept.has(byId.get(id)?.parentId ?? ''))),
+    errors: r.errors.filter((e) => inScope(e.file)).map((e) => ({ message: e.message, source: { file: join(root, e.file), line: e.line }, ...(e.app ? { app: e.app } : {}) })),
   };
 }
