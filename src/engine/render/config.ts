@@ -317,7 +317,11 @@ export class TransformerConfig {
   /** A new config holding this one's specs and `other`'s, by kustomize's merge rules (both are left unchanged). */
   merge(other: TransformerConfig): TransformerConfig {
     if (other === this || (other === DEFAULTS && this.hasDefaults)) return this;
-    if (this.isEmpty()) return other;
+    // Merging into an empty config is not a copy: kustomize folds the (sorted) specs one by one, so a kind-specific
+    // spec that sorts first swallows a generic one with the same path (a custom `namePrefix: [{kind: Foo, path:
+    // metadata/name}]` replaces the default for every kind). The defaults survive this unchanged, so that case is
+    // remembered.
+    if (this.isEmpty() && other === DEFAULTS) return (defaultsRefolded ??= foldDefaults());
     const out = new TransformerConfig();
     for (const k of FS_KEYS) {
       let list = this.fs[k].slice();
@@ -369,3 +373,10 @@ function buildDefaults(): TransformerConfig {
 }
 
 const DEFAULTS = buildDefaults();
+let defaultsRefolded: TransformerConfig | undefined;
+function foldDefaults(): TransformerConfig {
+  const out = new TransformerConfig();
+  const folded = out.merge(new TransformerConfig(DEFAULTS.fs, DEFAULTS.nameReference));
+  folded.hasDefaults = true;
+  return folded;
+}

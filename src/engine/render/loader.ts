@@ -74,13 +74,20 @@ export class FileCache {
     for (const s of this.scopes) s.ops.push({ op, path });
   }
 
+  private diskPaths = new Map<string, string | undefined>();
+
   private disk(path: string): string | undefined {
     if (this.diskRoot === undefined) return undefined;
-    try {
-      return join(this.diskRoot, normalizeRel(path));
-    } catch {
-      return undefined;
+    let abs = this.diskPaths.get(path);
+    if (abs === undefined && !this.diskPaths.has(path)) {
+      try {
+        abs = join(this.diskRoot, normalizeRel(path));
+      } catch {
+        abs = undefined;
+      }
+      this.diskPaths.set(path, abs);
     }
+    return abs;
   }
 
   stat(path: string): Promise<'file' | 'dir' | undefined> {

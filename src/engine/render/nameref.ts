@@ -17,8 +17,8 @@ export type RenameLocator = (r: Resource) => Loc | undefined;
 
 function sameEndingSubSlice(shortest: string[], longest: string[]): boolean {
   if (shortest.length > longest.length) [shortest, longest] = [longest, shortest];
-  if (shortest.length === 0) return true;
   const diff = longest.length - shortest.length;
+  if (shortest.length === 0) return diff === 0;
   for (let i = shortest.length - 1; i >= 0; i--) if (longest[i + diff] !== shortest[i]) return false;
   return true;
 }
@@ -67,7 +67,7 @@ function candidatesFor(referrer: Resource, all: Resource[]): Resource[] {
         const ns = get(s, 'namespace');
         const kind = get(s, 'kind');
         if (ns && kind && getString(s, 'kind') === 'ServiceAccount') {
-          if (ns.kind !== 'scalar' || ns.tag !== '!!str') throw new GitOpsError(`a ServiceAccount subject of ${referrer.describe()} has a namespace that is not a string`, ns.origin, 'kustomize');
+          if (ns.kind !== 'scalar' || ns.tag !== '!!str') throw new GitOpsError(`Invalid Input: namespace is blank for a ServiceAccount subject of ${referrer.describe()}`, ns.origin, 'kustomize');
           rbNamespaces.add(ns.value);
         }
       }
@@ -215,6 +215,9 @@ function groupByNamespace(rs: Resource[], idOf: (r: Resource) => ResId): Map<str
 export function fixNameReferences(m: ResMap, config: TransformerConfig, rec: Recorder, renameAt: RenameLocator): void {
   const refs: NameBackRef[] = config.nameReference;
   if (!refs.length) return;
+  // kustomize works out every RoleBinding's subject namespaces even when nothing was renamed, and fails on a blank one.
+  for (const r of m.list) if (r.kind === 'RoleBinding') candidatesFor(r, []);
+  infos = new Map();
   // Only objects that were renamed (or moved) can be referral targets, so skip the walk when none was.
   if (!m.list.some((r) => r.prev.length)) return;
   infos = new Map();

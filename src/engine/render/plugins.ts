@@ -64,7 +64,7 @@ const SCHEMAS: Record<string, ReturnType<typeof S.struct>> = {
     replacements: S.list(S.struct('ReplacementField', { ...(replacementSchema as { fields: Record<string, ReturnType<typeof S.list>> }).fields, path: S.string })),
   }),
   HashTransformer: S.struct('HashTransformerPlugin', {}),
-  PrefixSuffixTransformer: S.struct('PrefixSuffixTransformerPlugin', {}),
+  PrefixSuffixTransformer: S.struct('PrefixSuffixTransformerPlugin', { prefix: S.string, suffix: S.string, fieldSpecs: S.list(fieldSpec) }),
 };
 
 const GENERATORS = new Set(['ConfigMapGenerator', 'SecretGenerator', 'HelmChartInflationGenerator', 'IAMPolicyGenerator']);
@@ -83,7 +83,14 @@ async function loadConfigs(t: Target, entries: Located<string>[]): Promise<{ r: 
         docs = undefined;
       }
     }
-    if (docs) for (const d of docs) inline.push({ r: new Resource(d, t.kust.file), at: e.at });
+    if (docs) {
+      for (const d of docs) {
+        const r = new Resource(d, t.kust.file);
+        // kustomize tracks an inline plugin config as coming from the kustomization file itself.
+        if (t.context.tracking) r.origin = { path: t.kust.file.slice(t.kust.file.lastIndexOf('/') + 1) };
+        inline.push({ r, at: e.at });
+      }
+    }
     else paths.push({ path: e.value, at: e.at });
   }
   const ra = new Acc();
@@ -226,9 +233,13 @@ export async function runPluginTransformers(t: Target, ra: Accumulator, entries:
         }
         break;
       }
-      case 'PrefixSuffixTransformer':
-        // kustomize wires this name to an empty multi-transformer: it does nothing.
+      case 'PrefixSuffixTransformer': {
+        // kustomize's PrefixTransformer then SuffixTransformer, both configured from this one object.
+        if (!st.present.has('fieldSpecs')) throw new GitOpsError(`${kind}: fieldSpecs is not expected to be nil`, where, 'kustomization');
+        affixTransform(m, 'prefix', (st.prefix as string | undefined) ?? '', where, specs(st), rec);
+        affixTransform(m, 'suffix', (st.suffix as string | undefined) ?? '', where, specs(st), rec);
         break;
+      }
       default:
         throw new GitOpsError(`transformers: builtin ${kind} is not supported by gitops-sandbox`, where, 'unsupported');
     }

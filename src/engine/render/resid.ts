@@ -44,8 +44,8 @@ const CLUSTER_SCOPED: Record<string, string[]> = {
   VolumeAttachment: ['storage.k8s.io/v1', 'storage.k8s.io/v1beta1'],
 };
 
-const clusterScoped = new Set<string>();
-for (const [kind, versions] of Object.entries(CLUSTER_SCOPED)) for (const v of versions) clusterScoped.add(`${v} ${kind}`);
+const clusterScoped = new Map<string, Set<string>>();
+for (const [kind, versions] of Object.entries(CLUSTER_SCOPED)) clusterScoped.set(kind, new Set(versions));
 
 /** Extra cluster-scoped types a kustomization declared through `openapi:` (a custom schema). */
 export type ScopeOverride = (apiVersion: string, kind: string) => boolean | undefined;
@@ -60,7 +60,8 @@ export function parseGroupVersion(apiVersion: string): { group: string; version:
 }
 
 export function isClusterScoped(g: Gvk): boolean {
-  return clusterScoped.has(`${apiVersionOf(g)} ${g.kind}`);
+  const versions = clusterScoped.get(g.kind);
+  return versions !== undefined && versions.has(apiVersionOf(g));
 }
 
 export const DEFAULT_NAMESPACE = 'default';

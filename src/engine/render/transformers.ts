@@ -137,7 +137,7 @@ export function affixTransform(m: ResMap, which: 'prefix' | 'suffix', affix: str
       walkFieldSpec(r.node, f, (n) => {
         if (n.kind !== 'scalar') throw new GitOpsError(`${change.op}: ${f.path} of ${r.describe()} is not a scalar`, n.origin ?? at, 'kustomize');
         const v = which === 'prefix' ? affix + n.value : n.value + affix;
-        setScalarValue(n, v, undefined, rec, change);
+        setScalarValue(n, v, undefined, rec, affix === '' ? undefined : change);
       });
     }
   }
