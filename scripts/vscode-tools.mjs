@@ -19,10 +19,15 @@ export const TOOLS_DIR = resolve(
   process.env.GITOPS_SANDBOX_TOOLS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'gitops-sandbox', 'vscode-tools'),
 );
 
+const onPath = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
+
 const APT_PACKAGES = [
   { pkg: 'chromium', present: () => existsSync(chromiumPath()) },
   // code-server's kerberos addon compiles from source when its prebuilt download fails (it does here).
   { pkg: 'libkrb5-dev', present: () => existsSync('/usr/include/gssapi/gssapi.h') },
+  // node-gyp builds code-server's native addons with these.
+  { pkg: 'build-essential', present: () => onPath('make') && onPath('g++') },
+  { pkg: 'python3', present: () => onPath('python3') },
 ];
 
 export function chromiumPath() {

@@ -360,6 +360,32 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       record('keystroke updates the rendered document', samples.length === suffix.length ? 'pass' : 'fail', `${samples.length}/${suffix.length} updates seen`, shot);
     });
 
+    await step('the rendered view keeps its scroll position when it re-renders', async () => {
+      if (!features.render || !renderOpen) {
+        record('the rendered view keeps its scroll position', 'skip', 'the renderer is not in this build');
+        return;
+      }
+      const rendered = ui.editorFor(renderedTab);
+      const firstVisibleLine = async () =>
+        Math.min(...(await rendered.locator('.margin-view-overlays .line-numbers').allInnerTexts()).map(Number).filter((n) => n > 0));
+      await rendered.click({ position: { x: 300, y: 40 } });
+      await ui.gotoLineEnd(60); // the Deployment, with its replicas line, in the middle of the view
+      await page.waitForTimeout(300);
+      const before = await firstVisibleLine();
+      await ui.openFile(OVERLAY);
+      await ui.gotoLineEnd(8); // `    count: 3`
+      await page.keyboard.press('Backspace');
+      await ui.armWatch(`${editorTextJs(renderedTab)} return text.includes('replicas: 4');`);
+      await page.keyboard.type('4');
+      const ms = await ui.watchResult();
+      const after = await firstVisibleLine();
+      const shot = await ui.screenshot('render-keeps-scroll');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('3');
+      const ok = ms !== undefined && before > 1 && after === before;
+      record('the rendered view keeps its scroll position when it re-renders', ok ? 'pass' : 'fail', `first visible line ${before} → ${after}${ms === undefined ? ', no update seen' : ''}`, shot);
+    });
+
     await step('Diff vs HEAD opens a diff editor with the change', async () => {
       if (!features.render) {
         record('Diff vs HEAD opens a diff editor with the change', 'skip', 'the renderer is not in this build');
