@@ -20,8 +20,10 @@ export interface DiffOptions {
   ignoreDifferences?: IgnoreRule[];
   /** argocd-cm settings; the defaults of an unconfigured Argo CD when absent. */
   system?: SystemSettings;
-  /** The Application syncs with `ServerSideApply=true` (DIF-3). */
+  /** The Application syncs with `ServerSideApply=true` (DIF-3); Flux always applies server-side. */
   serverSideApply?: boolean;
+  /** The field manager whose earlier apply the SSA diff builds on: `argocd-controller`, or Flux's `kustomize-controller`. */
+  fieldManager?: string;
   /** jq timeout per expression (Argo CD's `controller.ignore.normalizer.jq.timeout`, 1 s). */
   jqTimeoutMs?: number;
   /** Label for the `---`/`+++` lines of the text diff. */
@@ -141,7 +143,7 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   const { group, kind } = gk(target);
   if (usesSsa(target, opts)) {
     // DIF-3 offline: fields argocd-controller applied before and no longer in git are removed; the rest merges.
-    const predicted = dropLastApplied(predictLive(ssaOrig(live, 'argocd-controller'), target, live, group, kind));
+    const predicted = dropLastApplied(predictLive(ssaOrig(live, opts.fieldManager ?? 'argocd-controller'), target, live, group, kind));
     const normalized = dropLastApplied(clone(live));
     return { modified: canonicalJson(predicted) !== canonicalJson(normalized), mode: 'server-side-apply', normalizedLive: normalized, predictedLive: predicted };
   }
