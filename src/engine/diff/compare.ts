@@ -8,6 +8,7 @@ import { normalizeManagedFields } from './managed-fields.ts';
 import { remarshal } from './remarshal.ts';
 import { normalizeObject, type NormalizeContext } from './normalize.ts';
 import { predictLive, predictLiveFallback } from './three-way.ts';
+import { applySchemeDefaults } from './scheme-defaults.ts';
 import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -143,8 +144,8 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   const { group, kind } = gk(target);
   if (usesSsa(target, opts)) {
     // DIF-3 offline: fields argocd-controller applied before and no longer in git are removed; the rest merges.
-    const predicted = dropLastApplied(predictLive(ssaOrig(live, opts.fieldManager ?? 'argocd-controller'), target, live, group, kind));
-    const normalized = dropLastApplied(clone(live));
+    const predicted = applySchemeDefaults(dropLastApplied(predictLive(ssaOrig(live, opts.fieldManager ?? 'argocd-controller'), target, live, group, kind)));
+    const normalized = applySchemeDefaults(dropLastApplied(clone(live)));
     return { modified: canonicalJson(predicted) !== canonicalJson(normalized), mode: 'server-side-apply', normalizedLive: normalized, predictedLive: predicted };
   }
   // 5. three-way with last-applied, else two-way (orig = target).
@@ -168,6 +169,9 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
       predicted = predictLiveFallback(target, target, live, group, kind);
     }
   }
+  // DIF-2: scheme defaults on both sides, so a field git dropped that the API server would default back is no change.
+  predicted = applySchemeDefaults(clone(predicted));
+  live = applySchemeDefaults(live);
   return { modified: canonicalJson(predicted) !== canonicalJson(live), mode, normalizedLive: live, predictedLive: predicted };
 }
 
