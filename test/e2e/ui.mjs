@@ -478,7 +478,8 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       const statusText = norm(await status.innerText());
       const outcomes = await inner.locator('.outcome-cell .outcome').evaluateAll((els) => els.map((e) => `${e.dataset.status}/${e.dataset.phase}`));
       const waves = await inner.locator('vscode-collapsible[data-wave]').evaluateAll((els) => els.map((e) => `${e.dataset.phase}/${e.dataset.wave}`));
-      const notification = norm(await page.locator('.notifications-toasts').innerText().catch(() => ''));
+      const toast = page.locator('.notification-toast', { hasText: 'Sync to the embedded sandbox' }).first();
+      const notification = await toast.waitFor({ timeout: 15000 }).then(async () => norm(await toast.innerText()), () => '');
       const shot2 = await ui.screenshot('sync-outcomes');
       const ok =
         /Succeeded/.test(statusText) &&
@@ -492,7 +493,8 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
         shot2,
       );
       record('the Sync… picker offers the sandbox, k3s and the kube contexts', /Embedded sandbox/.test(pickerText) && /k3s/.test(pickerText) ? 'pass' : 'fail', pickerText.replace(/\s+/g, ' ').slice(0, 200), shot1);
-      record('the sync ends with a notification saying how it went', /Sync to the embedded sandbox: Succeeded/.test(notification) ? 'pass' : 'fail', notification.replace(/\s+/g, ' ').slice(0, 200));
+      const shot3 = notification ? await ui.screenshot('sync-notification') : undefined;
+      record('the sync ends with a notification saying how it went', /Sync to the embedded sandbox: Succeeded/.test(notification) ? 'pass' : 'fail', notification.replace(/\s+/g, ' ').slice(0, 200) || 'no notification seen', shot3);
     });
 
   } catch (e) {

@@ -86,6 +86,10 @@ test('the target picker lists the sandbox, k3s and each context with its verdict
   assert.equal(byLabel.get('context team-prod')?.denied, '*prod*');
   assert.equal(byLabel.get('context staging')?.local, false);
   assert.equal(byLabel.get('context staging')?.denied, undefined);
+  // No kubeconfig: no made-up localhost context, and the picker says why there are no contexts.
+  const none = await targetChoices({ kubeconfigPath: join(scratch, 'missing-kubeconfig'), trusted: true });
+  assert.deepEqual(none.choices.map((c) => c.spec), ['sandbox', 'k3s']);
+  assert.match(none.note ?? '', /no kubeconfig at .*missing-kubeconfig/);
   const restricted = await targetChoices({ kubeconfigPath: config, trusted: false });
   assert.deepEqual(restricted.choices.map((c) => c.spec), ['sandbox']);
   assert.match(restricted.note ?? '', /Restricted Mode/);

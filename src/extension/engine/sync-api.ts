@@ -4,6 +4,9 @@
  * render arrives from the engine facade (api.ts `syncInput`); what leaves here is plain data with every message
  * scrubbed of Secret values by the sync engine.
  */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { isGitOpsError } from '../../engine/errors/index.ts';
 import {
   DEFAULT_DENY_PATTERNS,
@@ -42,6 +45,13 @@ export interface TargetOptions {
   trusted?: boolean;
 }
 
+/** The kubeconfig files kubectl would read: the setting, else $KUBECONFIG's list, else ~/.kube/config. */
+function kubeconfigFiles(configured: string | undefined): string[] {
+  if (configured) return [configured];
+  const env = process.env.KUBECONFIG?.split(delimiter).filter(Boolean);
+  return env?.length ? env : [join(homedir(), '.kube', 'config')];
+}
+
 function sandboxSpec(opts: TargetOptions): string {
   return opts.sandboxStateFile ? `sandbox:${opts.sandboxStateFile}` : 'sandbox';
 }
@@ -67,6 +77,9 @@ export async function targetChoices(opts: TargetOptions): Promise<{ choices: Tar
     detail: "A throwaway k3s in a container, started on first use and reused (gitops-sandbox k3s stop ends it).",
     local: true,
   });
+  const files = kubeconfigFiles(opts.kubeconfigPath);
+  // Without a kubeconfig, client-node makes up a context for localhost:8080: offer nothing rather than that.
+  if (!files.some((f) => existsSync(f))) return { choices, note: `No kube contexts: no kubeconfig at ${files.join(', ')}` };
   let note: string | undefined;
   try {
     for (const c of await listKubeContexts({ kubeconfigPath: opts.kubeconfigPath, denyPatterns: opts.denyPatterns ?? DEFAULT_DENY_PATTERNS })) {
