@@ -7,6 +7,8 @@ import { explain } from './explain.ts';
 import { plan } from './plan.ts';
 import { render } from './render.ts';
 import { sandbox } from './sandbox.ts';
+import { sync } from './sync.ts';
+import { k3s } from './k3s.ts';
 
 /** Every subcommand of `gitops-sandbox`. Each lives in its own module; add one line here per command. */
 export const commands: Command[] = [
@@ -15,6 +17,8 @@ export const commands: Command[] = [
   diff,
   plan,
   sandbox,
+  sync,
+  k3s,
   apps,
   explain,
   affects,

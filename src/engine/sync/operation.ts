@@ -352,6 +352,8 @@ export class SyncOperation {
     const remaining = pendingTasks.filter((t) => !(t.phase === phase && t.wave === wave));
 
     this.setPhase('Running', 'one or more tasks are running');
+    // What an earlier wave waited for is over; a cancel from here on must not report it.
+    if (!this.waitingFor?.startsWith('Waiting for pruning confirmation')) this.waitingFor = undefined;
     this.emit({ type: 'wave', phase, wave, final: finalWave, tasks: waveTasks.length, dryRun: this.dryRun });
     const runState = await this.runTasks(waveTasks, false);
 
