@@ -48,7 +48,12 @@ async function discover(view: FileView, renderer: KustomizeRenderer | undefined,
       objects: a.render?.ok ? a.render.objects : undefined,
       live: a.kind === 'Application'
         ? { name: a.name, appNamespace: a.namespace, destNamespace: a.destination.namespace ?? '', ignoreDifferences: ignoreRulesOf(a.manifest), syncOptions: syncOptionsOf(a.manifest) }
-        : { name: a.name, appNamespace: a.namespace, destNamespace: a.flux?.targetNamespace ?? '' },
+        : {
+            name: a.name,
+            appNamespace: a.namespace,
+            destNamespace: a.flux?.targetNamespace ?? '',
+            flux: { name: a.name, namespace: a.namespace ?? 'flux-system', prune: a.flux?.prune ?? false },
+          },
     });
   }
   return found;

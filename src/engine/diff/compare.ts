@@ -8,6 +8,7 @@ import { normalizeManagedFields } from './managed-fields.ts';
 import { remarshal } from './remarshal.ts';
 import { normalizeObject, type NormalizeContext } from './normalize.ts';
 import { predictLive, predictLiveFallback } from './three-way.ts';
+import { applySchemeDefaults } from './scheme-defaults.ts';
 import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -20,8 +21,10 @@ export interface DiffOptions {
   ignoreDifferences?: IgnoreRule[];
   /** argocd-cm settings; the defaults of an unconfigured Argo CD when absent. */
   system?: SystemSettings;
-  /** The Application syncs with `ServerSideApply=true` (DIF-3). */
+  /** The Application syncs with `ServerSideApply=true` (DIF-3); Flux always applies server-side. */
   serverSideApply?: boolean;
+  /** The field manager whose earlier apply the SSA diff builds on: `argocd-controller`, or Flux's `kustomize-controller`. */
+  fieldManager?: string;
   /** jq timeout per expression (Argo CD's `controller.ignore.normalizer.jq.timeout`, 1 s). */
   jqTimeoutMs?: number;
   /** Label for the `---`/`+++` lines of the text diff. */
@@ -141,8 +144,8 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   const { group, kind } = gk(target);
   if (usesSsa(target, opts)) {
     // DIF-3 offline: fields argocd-controller applied before and no longer in git are removed; the rest merges.
-    const predicted = dropLastApplied(predictLive(ssaOrig(live, 'argocd-controller'), target, live, group, kind));
-    const normalized = dropLastApplied(clone(live));
+    const predicted = applySchemeDefaults(dropLastApplied(predictLive(ssaOrig(live, opts.fieldManager ?? 'argocd-controller'), target, live, group, kind)));
+    const normalized = applySchemeDefaults(dropLastApplied(clone(live)));
     return { modified: canonicalJson(predicted) !== canonicalJson(normalized), mode: 'server-side-apply', normalizedLive: normalized, predictedLive: predicted };
   }
   // 5. three-way with last-applied, else two-way (orig = target).
@@ -166,6 +169,9 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
       predicted = predictLiveFallback(target, target, live, group, kind);
     }
   }
+  // DIF-2: scheme defaults on both sides, so a field git dropped that the API server would default back is no change.
+  predicted = applySchemeDefaults(clone(predicted));
+  live = applySchemeDefaults(live);
   return { modified: canonicalJson(predicted) !== canonicalJson(live), mode, normalizedLive: live, predictedLive: predicted };
 }
 

@@ -5,7 +5,7 @@
  */
 export { diffResource, isModified, type DiffOptions, type DiffMode, type ResourceDiff } from './compare.ts';
 export { diffRenders, type RevisionDiffOptions } from './revision.ts';
-export { diffAppLive, staticLiveSource, COMMON_KINDS, type LiveSource, type LiveApp, type LiveDiffOptions, type GroupKind } from './live.ts';
+export { diffAppLive, staticLiveSource, COMMON_KINDS, FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL, type LiveSource, type LiveApp, type LiveDiffOptions, type GroupKind } from './live.ts';
 export { reconcile, resourceStatus, appStatus, targetKey, isHook, type Pair, type SyncStatus, type CrdScope, type ReconcileInput } from './reconcile.ts';
 export {
   parseArgocdCm,

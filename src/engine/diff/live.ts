@@ -55,6 +55,12 @@ export interface LiveApp {
   destNamespace: string;
   ignoreDifferences?: IgnoreRule[];
   syncOptions?: string[];
+  /**
+   * A Flux Kustomization instead of an Argo CD Application: live objects are its own by the owner labels
+   * `kustomize.toolkit.fluxcd.io/name` and `/namespace` (FLX-7), never by Argo CD tracking; objects it would
+   * garbage-collect are listed only when `spec.prune` is on and the object does not opt out (FLX-8).
+   */
+  flux?: { name: string; namespace: string; prune: boolean };
 }
 
 export interface LiveDiffOptions {
@@ -70,13 +76,42 @@ function label(k: ObjectKey): string {
   return [kind, k.namespace, k.name].filter(Boolean).join('/');
 }
 
+export const FLUX_NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name';
+export const FLUX_NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace';
+const FLUX_PREFIX = 'kustomize.toolkit.fluxcd.io/';
+
+/** Flux's per-object opt-outs (FLX-7, FLX-8), read from labels or annotations, values compared case-insensitively. */
+function fluxOptOut(obj: KubeObject, key: string, value: string): boolean {
+  const m = obj.metadata ?? {};
+  return [m.labels?.[FLUX_PREFIX + key], m.annotations?.[FLUX_PREFIX + key]].some((v) => typeof v === 'string' && v.toLowerCase() === value.toLowerCase());
+}
+
+/** The owner labels kustomize-controller sets on everything it applies (FLX-7). */
+function withFluxLabels(obj: KubeObject, flux: { name: string; namespace: string }): KubeObject {
+  const s = structuredClone(obj);
+  s.metadata = { ...s.metadata, labels: { ...(s.metadata?.labels ?? {}), [FLUX_NAME_LABEL]: flux.name, [FLUX_NAMESPACE_LABEL]: flux.namespace } };
+  return s;
+}
+
+function ownedByFlux(flux: { name: string; namespace: string; prune: boolean }): (live: KubeObject) => boolean {
+  return (l) => {
+    const labels = l.metadata?.labels ?? {};
+    if (labels[FLUX_NAME_LABEL] !== flux.name || labels[FLUX_NAMESPACE_LABEL] !== flux.namespace) return false;
+    // Garbage collection leaves these alone, so they are not shown as pruned.
+    if (!flux.prune) return false;
+    return !fluxOptOut(l, 'prune', 'disabled') && !fluxOptOut(l, 'reconcile', 'disabled') && !fluxOptOut(l, 'ssa', 'Ignore');
+  };
+}
+
 /** Diffs one app's desired objects (as rendered) against live objects. */
 export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: LiveSource, opts: LiveDiffOptions = {}): Promise<AppDiff> {
   const system = opts.system ?? defaultSystemSettings();
   const instance = appInstanceName(app.name, app.appNamespace, opts.controlNamespace ?? 'argocd');
-  // The repo-server stamps tracking, and the controller defaults the namespace of namespaced targets.
+  const flux = app.flux;
+  // The repo-server stamps tracking (Flux: its owner labels), and the controller defaults the namespace of
+  // namespaced targets.
   const desired = targets.map((t) => {
-    const s = stampTracking(t, instance, app.destNamespace, system.tracking, opts.crdScope);
+    const s = flux ? withFluxLabels(t, flux) : stampTracking(t, instance, app.destNamespace, system.tracking, opts.crdScope);
     const g = parseApiVersion(s.apiVersion ?? '').group;
     if (!s.metadata?.namespace && isNamespaced(g, s.kind, opts.crdScope) && app.destNamespace) s.metadata = { ...s.metadata, namespace: app.destNamespace };
     return s;
@@ -85,8 +120,17 @@ export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: L
   for (const k of [...COMMON_KINDS, ...desired.map((t) => ({ group: parseApiVersion(t.apiVersion ?? '').group, kind: t.kind }))]) kinds.set(`${k.group}/${k.kind}`, k);
   const namespaces = [...new Set([app.destNamespace, ...desired.map((t) => t.metadata?.namespace ?? '')].filter(Boolean))];
   const live = await source.list([...kinds.values()], namespaces);
-  const pairs = reconcile({ targets: desired, live, appInstance: instance, destNamespace: app.destNamespace, tracking: system.tracking, crdScope: opts.crdScope });
-  const ssa = hasOption(app.syncOptions, 'ServerSideApply=true');
+  const pairs = reconcile({
+    targets: desired,
+    live,
+    appInstance: instance,
+    destNamespace: app.destNamespace,
+    tracking: system.tracking,
+    crdScope: opts.crdScope,
+    owns: flux ? ownedByFlux(flux) : undefined,
+  });
+  // Flux applies everything server-side as kustomize-controller (FLX-7).
+  const ssa = flux !== undefined || hasOption(app.syncOptions, 'ServerSideApply=true');
   const objects: ObjectChange[] = [];
   const statuses: { pair: (typeof pairs)[number]; status: SyncStatus | undefined }[] = [];
   const warnings: string[] = [...system.warnings];
@@ -95,6 +139,7 @@ export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: L
       ignoreDifferences: app.ignoreDifferences,
       system,
       serverSideApply: ssa,
+      fieldManager: flux ? 'kustomize-controller' : undefined,
       jqTimeoutMs: opts.jqTimeoutMs,
       label: label(pair.key),
     });

@@ -54,6 +54,11 @@ export interface ReconcileInput {
   destNamespace: string;
   tracking?: TrackingSettings;
   crdScope?: CrdScope;
+  /**
+   * Which live objects the app manages, when it is not Argo CD's tracking (a Flux Kustomization's owner labels).
+   * Such apps have no hooks and no tracking ids, so every object counts as self-referenced.
+   */
+  owns?: (live: KubeObject) => boolean;
 }
 
 /** Pairs desired and live objects the way Argo CD's reconcile does. */
@@ -69,18 +74,19 @@ export function reconcile(input: ReconcileInput): Pair[] {
     // Adoption: an existing object at a target's exact key is paired even without tracking.
     const l = liveByKey.get(ks) ?? null;
     if (l) used.add(ks);
-    const self = l ? isSelfReferenced(l, t, input.appInstance, input.destNamespace, tracking, input.crdScope) : true;
-    pairs.push({ key, target: t, live: l, selfReferenced: self, hook: isHook(t) || isSkip(t), requiresPruning: false, ignoreExtraneous: false });
+    const self = l && !input.owns ? isSelfReferenced(l, t, input.appInstance, input.destNamespace, tracking, input.crdScope) : true;
+    const hook = !input.owns && (isHook(t) || isSkip(t));
+    pairs.push({ key, target: t, live: l, selfReferenced: self, hook, requiresPruning: false, ignoreExtraneous: false });
   }
   for (const l of input.live) {
     const key = liveKey(l, input.crdScope);
     const ks = keyString(key);
     if (used.has(ks)) continue;
-    if (trackedAppName(l, tracking) !== input.appInstance) continue;
+    if (input.owns ? !input.owns(l) : trackedAppName(l, tracking) !== input.appInstance) continue;
     if ((l.metadata?.ownerReferences ?? []).length > 0) continue;
     used.add(ks);
-    const self = isSelfReferenced(l, undefined, input.appInstance, input.destNamespace, tracking, input.crdScope);
-    const hook = isHook(l);
+    const self = input.owns ? true : isSelfReferenced(l, undefined, input.appInstance, input.destNamespace, tracking, input.crdScope);
+    const hook = !input.owns && isHook(l);
     pairs.push({ key, target: null, live: l, selfReferenced: self, hook, requiresPruning: self && !hook, ignoreExtraneous: hasCompareOption(l, 'IgnoreExtraneous') });
   }
   return pairs;
