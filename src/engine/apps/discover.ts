@@ -304,18 +304,31 @@ export async function discoverApps(view: FileView, opts: AppsOptions = {}): Prom
   for (const e of fluxAll) e.children.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
 
   const roots: string[] = [];
-  for (const id of [...argoRoots, ...fluxRoots]) {
+  const depth = (id: string): number => entries.get(id)!.definedIn.file.split('/').length;
+  const plant = (rootIds: string[], kind: AppEntry['kind']): void => {
+    for (const id of rootIds) {
+      if (visited.has(id)) continue;
+      roots.push(id);
+      walk(id, []);
+    }
+    for (;;) {
+      // Only cycles are left. The root of a tree is usually written nearer the top of the repo than the apps it
+      // renders (bootstrap/root.yaml over apps/*.yaml), so the shallowest file wins, then the file order.
+      const rest = sortedByFile([...entries.keys()].filter((id) => !visited.has(id) && entries.get(id)!.kind === kind), entries).sort((a, b) => depth(a) - depth(b));
+      if (!rest.length) break;
+      const id = rest[0]!;
+      const e = entries.get(id)!;
+      delete e.parent;
+      delete e.parentId;
+      roots.push(id);
+      walk(id, []);
+    }
+  };
+  // Argo CD trees (cycles included) before Flux trees, as the CLI and the extension show them.
+  plant(argoRoots, 'Application');
+  plant(fluxRoots, 'Kustomization');
+  for (const id of sortedByFile([...entries.keys()].filter((x) => !visited.has(x)), entries)) {
     if (visited.has(id)) continue;
-    roots.push(id);
-    walk(id, []);
-  }
-  for (;;) {
-    // Only cycles are left. The root of a tree is usually written nearer the top of the repo than the apps it
-    // renders (bootstrap/root.yaml over apps/*.yaml), so the shallowest file wins, then the file order.
-    const depth = (id: string): number => entries.get(id)!.definedIn.file.split('/').length;
-    const rest = sortedByFile([...entries.keys()].filter((id) => !visited.has(id)), entries).sort((a, b) => depth(a) - depth(b));
-    if (!rest.length) break;
-    const id = rest[0]!;
     const e = entries.get(id)!;
     delete e.parent;
     delete e.parentId;
