@@ -9,6 +9,7 @@ import { remarshal } from './remarshal.ts';
 import { normalizeObject, type NormalizeContext } from './normalize.ts';
 import { predictLive, predictLiveFallback } from './three-way.ts';
 import { applySchemeDefaults } from './scheme-defaults.ts';
+import { serverSideApplyOffline } from './ssa.ts';
 import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -143,9 +144,12 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   if (!target || !live) return { modified: false, mode: 'two-way', normalizedLive: null, predictedLive: null };
   const { group, kind } = gk(target);
   if (usesSsa(target, opts)) {
-    // DIF-3 offline: fields argocd-controller applied before and no longer in git are removed; the rest merges.
-    const predicted = applySchemeDefaults(dropLastApplied(predictLive(ssaOrig(live, opts.fieldManager ?? 'argocd-controller'), target, live, group, kind)));
-    const normalized = applySchemeDefaults(dropLastApplied(clone(live)));
+    // DIF-3: the server-side apply itself, run by the sandbox on a scratch copy of live. For kinds it cannot serve,
+    // an approximation: fields the manager applied before and that git no longer has are removed, the rest merges.
+    const manager = opts.fieldManager ?? 'argocd-controller';
+    const offline = serverSideApplyOffline(target, live, manager);
+    const predicted = applySchemeDefaults(dropLastApplied(offline?.predicted ?? predictLive(ssaOrig(live, manager), target, live, group, kind)));
+    const normalized = applySchemeDefaults(dropLastApplied(offline?.live ?? clone(live)));
     return { modified: canonicalJson(predicted) !== canonicalJson(normalized), mode: 'server-side-apply', normalizedLive: normalized, predictedLive: predicted };
   }
   // 5. three-way with last-applied, else two-way (orig = target).
