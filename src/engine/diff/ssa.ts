@@ -38,6 +38,8 @@ function keepServerFields(result: JsonMap, from: JsonMap): JsonMap {
 export interface OfflineApply {
   /** Live after the apply. */
   predicted: JsonMap;
+  /** The dry-run answer as the server gives it (its own managedFields, resourceVersion), for the server-side diff. */
+  response: JsonMap;
   /**
    * Live as the server stores it (its defaults filled in by a no-op update), so that a live copy that did not come
    * from an API server does not differ from the prediction by the server's defaults alone.
@@ -74,7 +76,7 @@ export function serverSideApplyOffline(target: JsonMap, live: JsonMap, manager: 
     delete body.status;
     const predicted = sandbox.apply(body as unknown as KubeObject, { fieldManager: manager, force: true, dryRun: true }) as unknown as JsonMap;
     const served = sandbox.update(clone(live) as unknown as KubeObject, { dryRun: true }) as unknown as JsonMap;
-    return { predicted: keepServerFields(predicted, live), live: keepServerFields(served, live) };
+    return { response: clone(predicted), predicted: keepServerFields(predicted, live), live: keepServerFields(served, live) };
   } catch {
     return undefined;
   }
