@@ -40,7 +40,7 @@ test('apps prints the tree: roots, ApplicationSet groups, children, Flux in depe
     'Kustomization apps',
   ]);
   assert.match(out, /sync {4}auto \(prune, self-heal\)/);
-  assert.match(out, /sync {4}every 10m, prune, timeout 9m30s, after infrastructure/);
+  assert.match(out, /sync {4}every 10m, prune, 1 health check, timeout 9m30s, after infrastructure/);
   assert.match(out, /render {2}not rendered: Helm chart cert-manager from the Helm repository https:\/\/charts\.jetstack\.io/);
   assert.match(out, /note {4}targets feature\/preview; showing branch main/);
 });

@@ -1,6 +1,7 @@
 /**
  * The fixture deploy repo end to end: every app Argo CD and Flux would see, where it comes from, where it goes,
- * and what it renders (kustomize through the real `kubectl kustomize`, directory sources through our own reader).
+ * and what it renders (kustomize through the project renderer, compared app by app with the real `kubectl kustomize`
+ * at the end; directory sources through our own reader).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,13 +27,13 @@ function obj(a: AppEntry, kind: string, name: string): KubeObjectLike {
   return o as KubeObjectLike;
 }
 
-describe('the fixture deploy repo', { skip: noKubectl }, () => {
+describe('the fixture deploy repo', () => {
   let repo: ScratchRepo;
   let r: AppsResult;
   before(async () => {
     repo = deployRepo();
     const { view } = await openView(repo.dir);
-    r = await discoverApps(view, { renderer: kubectlRenderer() });
+    r = await discoverApps(view); // the project renderer, as the CLI and the extension render
   });
   after(() => repo?.cleanup());
 

@@ -74,6 +74,7 @@ for (const c of cases) {
     } catch (e) {
       if (!isGitOpsError(e)) throw e;
       assert.ok(e.location?.file, `error must name a file: ${e.message}`);
+      assert.ok(e.location.line !== undefined && e.location.column !== undefined, `error must name a line and column: ${e.toString()}`);
       ours = { ok: false, text: e.toString() };
     }
     try {

@@ -90,7 +90,11 @@ export function affectsText(r: AffectsReport): string {
       }
     }
   }
-  for (const e of r.errors) out.push('', `not rendered: ${e.dir || '.'}: ${e.message}`);
+  if (r.errors.length) {
+    const n = r.errors.length;
+    out.push('', `${n} kustomization${n === 1 ? '' : 's'} could not be rendered (not counted above):`);
+    for (const e of r.errors) out.push(`  ${e.dir || '.'}: ${e.message}`);
+  }
   return out.join('\n') + '\n';
 }
 

@@ -68,6 +68,8 @@ function sync(a: AppEntry): string {
     const parts = [`every ${p.interval ?? '?'}`];
     if (p.prune) parts.push('prune');
     if (p.wait) parts.push('wait');
+    // FLX-4: healthChecks only count without wait.
+    else if (Array.isArray(p.healthChecks) && p.healthChecks.length) parts.push(`${p.healthChecks.length} health check${p.healthChecks.length === 1 ? '' : 's'}`);
     if (p.force) parts.push('force');
     if (p.timeout) parts.push(`timeout ${p.timeout}`);
     if (p.suspend) parts.push('suspended');
@@ -80,6 +82,16 @@ function sync(a: AppEntry): string {
   let s = auto ? `auto${flags.length ? ` (${flags.join(', ')})` : ''}` : 'manual';
   const opts = p.syncOptions as string[];
   if (opts.length) s += `, ${opts.join(', ')}`;
+  const retry = p.retry as { limit?: unknown; backoff?: { duration?: unknown; factor?: unknown; maxDuration?: unknown } } | undefined;
+  if (retry) {
+    // A retry without a limit has limit 0: no retries. A negative limit retries forever.
+    const limit = Number(retry.limit ?? 0);
+    const b = retry.backoff ?? {};
+    const backoff = [b.duration !== undefined && `every ${b.duration}`, b.factor !== undefined && `×${b.factor}`, b.maxDuration !== undefined && `max ${b.maxDuration}`].filter(Boolean);
+    s += `, ${limit < 0 ? 'retry forever' : limit === 0 ? 'no retry' : `retry ${limit}`}${limit !== 0 && backoff.length ? ` (${backoff.join(' ')})` : ''}`;
+  } else if (auto) {
+    s += ', retry 5 (default)'; // AUTO-3: an automated sync without spec.syncPolicy.retry retries 5 times
+  }
   return s;
 }
 
@@ -173,8 +185,10 @@ export function maskSecrets(o: KubeObject): KubeObject {
 }
 
 async function load(p: Parsed, io: CliIO): Promise<{ result: AppsResult; root: string }> {
-  const { view } = await openView(resolve(io.cwd, p.dir ?? '.'), { rev: p.rev });
-  const result = await discoverApps(view, { renderer: cliRenderer(), rev: p.rev, render: p.render || p.app !== undefined, clusters: p.clusters });
+  const { view, rel } = await openView(resolve(io.cwd, p.dir ?? '.'), { rev: p.rev });
+  // A folder inside a repository: the apps written below it, with paths still relative to the repository root.
+  const scope = rel && !rel.startsWith('..') ? rel : undefined;
+  const result = await discoverApps(view, { renderer: cliRenderer(), rev: p.rev, render: p.render || p.app !== undefined, clusters: p.clusters, scope });
   return { result, root: view.root };
 }
 

@@ -4,7 +4,7 @@
  * app is recorded against that app (file and line) and never stops the others.
  */
 import type { KubeObject } from '../kube/index.ts';
-import type { FileView } from '../source/index.ts';
+import { normalizeRel, type FileView } from '../source/index.ts';
 import type { YNode } from '../yaml/index.ts';
 import { appId, applicationEntry, isObj, str } from './application.ts';
 import { expandApplicationSet, type GeneratedApp } from './appset/expand.ts';
@@ -154,11 +154,13 @@ class Discovery {
     return { list: [] };
   }
 
-  async run(): Promise<void> {
+  async run(scoped: (file: string) => boolean): Promise<void> {
     const idx = this.ctx.index;
-    // Flux sources first: a Kustomization needs its GitRepository to know whether it is this repo.
+    // Flux sources first: a Kustomization needs its GitRepository to know whether it is this repo. Sources are
+    // read repo-wide: a Kustomization in scope may name one written elsewhere.
     for (const d of idx.docs) if (appObjectKind(d.obj) === 'GitRepository') await this.candidates(d.obj as KubeObject, d.at, d.node);
     for (const d of idx.docs) {
+      if (!scoped(d.file)) continue;
       const kind = appObjectKind(d.obj);
       if (!kind || kind === 'GitRepository') continue;
       const { list, set } = await this.candidates(d.obj as KubeObject, d.at, d.node);
@@ -229,7 +231,9 @@ function sortedByFile(ids: string[], entries: Map<string, AppEntry>): string[] {
 export async function discoverApps(view: FileView, opts: AppsOptions = {}): Promise<AppsResult> {
   const index = await RepoIndex.build(view);
   const facts = await repoFacts(view, opts);
-  const errors: AppError[] = [...index.errors];
+  const scope = opts.scope ? normalizeRel(opts.scope) : '';
+  const scoped = (file: string): boolean => scope === '' || file === scope || file.startsWith(scope + '/');
+  const errors: AppError[] = index.errors.filter((e) => scoped(e.file));
   const ctx: RepoContext = {
     // Everything reads through the index: one walk, stats and listings from memory, each file read once.
     view: index,
@@ -245,9 +249,9 @@ export async function discoverApps(view: FileView, opts: AppsOptions = {}): Prom
     errors,
     renderEnabled: opts.render !== false,
   };
-  ctx.clusters = [...clustersFromDocs(index.docs, ctx.argocdNamespace), ...(opts.clusters ?? [])];
+  ctx.clusters = [...clustersFromDocs(index.docs.filter((x) => scoped(x.file)), ctx.argocdNamespace), ...(opts.clusters ?? [])];
   const d = new Discovery(ctx);
-  await d.run();
+  await d.run(scoped);
 
   const entries = d.entries;
   // Children lists: only apps this parent actually owns.

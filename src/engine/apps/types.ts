@@ -158,4 +158,10 @@ export interface AppsOptions {
   strictSubstitution?: boolean;
   /** Namespace of the Argo CD control plane (Applications without a namespace live there). Default `argocd`. */
   argocdNamespace?: string;
+  /**
+   * A repo-relative folder: only Applications, ApplicationSets, Kustomizations and cluster Secrets written below it
+   * start the discovery (`apps deploy/` in a monorepo). Paths, git generators and renders still see the whole
+   * repository, as the controllers do. Default: the whole repository.
+   */
+  scope?: string;
 }

@@ -333,7 +333,13 @@ export function pickKustomizationFile(names: Iterable<string>, dir: string): str
   const set = new Set(names);
   const found = KUSTOMIZATION_FILE_NAMES.filter((n) => set.has(n));
   if (found.length > 1) {
-    throw new GitOpsError(`found multiple kustomization files (${found.join(', ')}); kustomize accepts exactly one`, { file: dir || '.' }, 'kustomization');
+    // Located at the second file, line 1: that is the one a user most likely added by mistake.
+    const file = dir ? `${dir}/${found[1]}` : found[1]!;
+    throw new GitOpsError(
+      `found multiple kustomization files in ${dir || '.'} (${found.join(', ')}); kustomize accepts exactly one`,
+      { file, line: 1, column: 1 },
+      'kustomization',
+    );
   }
   return found[0];
 }

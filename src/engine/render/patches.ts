@@ -83,7 +83,8 @@ export function inlineSource(kust: Kustomization, value: string, valueAt: Loc, t
   return { text, file: kust.file, remap, textOrigin, at: valueAt, describe: `inline patch at ${kust.file}:${valueAt.line}` };
 }
 
-function remapTree(n: YNode, remap: (l: Loc) => Loc): void {
+/** Moves every position in a parsed tree through `remap` (an inline text's lines onto its kustomization's). */
+export function remapTree(n: YNode, remap: (l: Loc) => Loc): void {
   if (n.origin) n.origin = remap(n.origin);
   if (n.kind === 'map') {
     for (const e of n.entries) {

@@ -5,7 +5,7 @@
  * fields ignored); anything else is refused, as there.
  */
 import { GitOpsError } from '../errors/index.ts';
-import type { Loc, MapNode } from '../yaml/index.ts';
+import type { Loc, MapNode, YNode } from '../yaml/index.ts';
 import { decode, S, type DStruct, type Located } from './decode.ts';
 import { parseObjects } from './factory.ts';
 import { absorb, generate } from './generators.ts';
@@ -20,13 +20,14 @@ import {
   type FieldSpecArg,
   type Kustomization,
 } from './kustomization.ts';
-import { loadPatches, loadPatchesJson6902, loadPatchesStrategicMerge, runPatches, runPatchesJson6902, runPatchesStrategicMerge, type PatchRun } from './patches.ts';
+import { inlineSource, loadPatches, loadPatchesJson6902, loadPatchesStrategicMerge, remapTree, runPatches, runPatchesJson6902, runPatchesStrategicMerge, type PatchRun } from './patches.ts';
 import { applyReplacements, loadReplacements } from './replacements.ts';
 import { Resource, type OriginInfo } from './resource.ts';
 import { affixTransform, imagesTransform, mapEntriesTransform, namespaceTransform, replicasTransform } from './transformers.ts';
 import type { Accumulator, Target } from './build.ts';
 import { Accumulator as Acc } from './build.ts';
 import { KustomizeSchema } from './patch-engine.ts';
+import type { Recorder } from './tree.ts';
 
 const fieldSpec = S.struct('FieldSpec', { group: S.string, version: S.string, kind: S.string, path: S.string, create: S.bool });
 const meta = S.struct('ObjectMeta', { name: S.string, namespace: S.string, labels: S.map(S.string), annotations: S.map(S.string) });
@@ -56,6 +57,11 @@ const SCHEMAS: Record<string, ReturnType<typeof S.struct>> = {
     imageTag: S.struct('Image', { name: S.string, newName: S.string, tagSuffix: S.string, newTag: S.string, digest: S.string }),
     fieldSpecs: S.list(fieldSpec),
   }),
+  IAMPolicyGenerator: S.struct('IAMPolicyGeneratorPlugin', {
+    cloud: S.string,
+    kubernetesService: S.struct('KubernetesService', { name: S.string, namespace: S.string }),
+    serviceAccount: S.struct('ServiceAccount', { name: S.string, projectId: S.string }),
+  }),
   ReplicaCountTransformer: S.struct('ReplicaCountTransformerPlugin', { replica: S.struct('Replica', { name: S.string, count: S.int }), fieldSpecs: S.list(fieldSpec) }),
   PatchTransformer: S.struct('PatchTransformerPlugin', { path: S.string, patch: S.string, target: selector, options: S.map(S.bool) }),
   PatchStrategicMergeTransformer: S.struct('PatchStrategicMergeTransformerPlugin', { paths: S.list(S.string), patches: S.string }),
@@ -82,6 +88,10 @@ async function loadConfigs(t: Target, entries: Located<string>[]): Promise<{ r: 
       } catch {
         docs = undefined;
       }
+      // Positions inside the inline text are moved onto the kustomization's lines, so errors and provenance
+      // point at the config the user wrote, not at line 1 of the string.
+      const remap = docs && inlineSource(t.kust, e.value, e.at, false).remap;
+      if (docs && remap) for (const d of docs) remapTree(d, remap);
     }
     if (docs) {
       for (const d of docs) {
@@ -134,10 +144,21 @@ export async function runPluginGenerators(t: Target, ra: Accumulator, entries: L
   const configs = await loadConfigs(t, entries);
   for (const { r, at } of configs) {
     const kind = pluginKind(r, at, GENERATORS, 'generators');
-    if (kind === 'HelmChartInflationGenerator' || kind === 'IAMPolicyGenerator') {
-      throw new GitOpsError(`generators: builtin ${kind} is not supported offline (kubectl kustomize needs --enable-helm or GKE tooling for it)`, r.node.origin ?? at, 'unsupported');
+    if (kind === 'HelmChartInflationGenerator') {
+      throw new GitOpsError(
+        'generators: builtin HelmChartInflationGenerator inflates Helm charts, which `kubectl kustomize` refuses without --enable-helm (Argo CD does not pass it by default), and so does gitops-sandbox',
+        r.node.origin ?? at,
+        'unsupported',
+      );
     }
     const st = config(r, kind);
+    if (kind === 'IAMPolicyGenerator') {
+      const made = iamServiceAccount(st, r, t.context.rec);
+      const origin = pluginOrigin(t, r);
+      if (origin && !made.origin) made.origin = origin;
+      absorb(ra.resMap, made, r.node.origin ?? at);
+      continue;
+    }
     const m = (st.metadata as DStruct | undefined) ?? undefined;
     const g = generatorArg(st, kind === 'SecretGenerator' ? 'Secret' : 'ConfigMap');
     if (!g.name) g.name = (m?.name as string | undefined) ?? '';
@@ -148,6 +169,48 @@ export async function runPluginGenerators(t: Target, ra: Accumulator, entries: L
     if (origin && !made.origin) made.origin = origin;
     absorb(ra.resMap, made, g.at);
   }
+}
+
+/**
+ * IAMPolicyGenerator: the GKE Workload Identity ServiceAccount kustomize writes from a text template (so odd values
+ * are typed by YAML exactly as there). Every node is located at the config field it came from.
+ */
+function iamServiceAccount(st: DStruct, r: Resource, rec: Recorder): Resource {
+  const where = r.node.origin!;
+  const cloud = (st.cloud as string | undefined) ?? '';
+  if (cloud !== 'gke') throw new GitOpsError(`IAMPolicyGenerator: cloud provider ${cloud} not supported yet`, st.fieldAt.cloud ?? where, 'kustomization');
+  const ks = (st.kubernetesService as DStruct | undefined) ?? { at: where, fieldAt: {}, keyAt: {}, present: new Set<string>() };
+  const sa = (st.serviceAccount as DStruct | undefined) ?? { at: where, fieldAt: {}, keyAt: {}, present: new Set<string>() };
+  const str = (d: DStruct, k: string) => (d[k] as string | undefined) ?? '';
+  let text = `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  annotations:\n    iam.gke.io/gcp-service-account: ${str(sa, 'name')}@${str(sa, 'projectId')}.iam.gserviceaccount.com\n  name: ${str(ks, 'name')}\n`;
+  if (str(ks, 'namespace')) text += `\n  namespace: ${str(ks, 'namespace')}`;
+  let node: MapNode;
+  try {
+    node = parseObjects(text, r.source)[0]!;
+  } catch (e) {
+    throw new GitOpsError(`IAMPolicyGenerator: the ServiceAccount it writes is not valid: ${(e as Error).message}`, where, 'kustomization');
+  }
+  const made = { op: 'IAMPolicyGenerator', detail: `generated by IAMPolicyGenerator ${r.name}`, at: where };
+  const relocate = (n: YNode, at: Loc) => {
+    n.origin = at;
+    if (n.kind === 'map') {
+      for (const e of n.entries) {
+        e.key.origin = at;
+        relocate(e.value, at);
+      }
+    } else if (n.kind === 'seq') for (const it of n.items) relocate(it, at);
+  };
+  relocate(node, where);
+  const meta = node.entries.find((e) => e.key.value === 'metadata')?.value;
+  if (meta?.kind === 'map') {
+    for (const e of meta.entries) {
+      if (e.key.value === 'name') relocate(e.value, ks.fieldAt.name ?? where);
+      if (e.key.value === 'namespace') relocate(e.value, ks.fieldAt.namespace ?? where);
+      if (e.key.value === 'annotations') relocate(e.value, sa.fieldAt.name ?? where);
+    }
+  }
+  rec.noteTree(node, made);
+  return new Resource(node, r.source);
 }
 
 export async function runPluginTransformers(t: Target, ra: Accumulator, entries: Located<string>[]): Promise<void> {
