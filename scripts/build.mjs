@@ -34,7 +34,7 @@ await build({
 
 await build({
   ...common,
-  entryPoints: { extension: 'src/extension/extension.ts', engine: 'src/extension/engine/api.ts' },
+  entryPoints: { extension: 'src/extension/extension.ts', engine: 'src/extension/engine/api.ts', sync: 'src/extension/engine/sync-api.ts' },
   outdir: 'dist',
   format: 'cjs',
   outExtension: { '.js': '.cjs' },

@@ -6,7 +6,7 @@ import { settings } from './settings.ts';
 import type { TargetArg } from './targets.ts';
 
 /**
- * Render · Diff vs HEAD · Diff vs base · Preview sync, above each kustomization file and each Argo CD Application /
+ * Render · Diff vs HEAD · Diff vs base · Preview sync · Sync…, above each kustomization file and each Argo CD Application /
  * ApplicationSet or Flux Kustomization document. Found by a line scan (lens-targets.ts), so it costs nothing while
  * typing and works on half-typed files.
  */
@@ -39,6 +39,7 @@ export class GitOpsCodeLens implements vscode.CodeLensProvider {
       lens('Diff vs HEAD', 'gitopsSandbox.diffHead', 'Diff the render at HEAD with the working-tree render'),
       lens('Diff vs base', 'gitopsSandbox.diffBase', 'Diff the render at the merge-base with the base branch with the working-tree render'),
       lens('Preview sync', 'gitopsSandbox.previewSync', 'The plan Argo CD would run: phases, waves, hooks, prune'),
+      lens('Sync…', 'gitopsSandbox.sync', 'Sync for real: to the embedded sandbox, a k3s container or a kube context, each task shown as it runs'),
     ];
   }
 }

@@ -11,6 +11,7 @@ import { describeTarget, renderedUri, type ViewSpec } from './render-uri.ts';
 import { settings } from './settings.ts';
 import { dirtyBuffers } from './buffers.ts';
 import { resolveTarget, type TargetArg } from './targets.ts';
+import { syncCommand, type SyncPreset } from './sync-command.ts';
 
 export interface CommandDeps {
   views: RenderedViews;
@@ -18,6 +19,8 @@ export interface CommandDeps {
   apps: AppsTree;
   reports: Reports;
   stats: () => unknown;
+  /** Where the editor's sandbox keeps its state (workspace storage; created on first sync). */
+  storage: vscode.Uri;
 }
 
 /** Long work runs under a progress notification the user can cancel; a cancelled command opens nothing. */
@@ -109,6 +112,23 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!target) return;
     log.info(`command: preview sync of ${describeTarget(target)}`);
     await withProgress(`Planning the sync of ${describeTarget(target)}`, (token) => deps.plans.show(target, token));
+  });
+  reg('gitopsSandbox.sync', async (arg: TargetArg, preset?: SyncPreset) => {
+    if (unavailable('plan', 'Sync')) return undefined;
+    const target = await targetOrComplain(arg, 'sync it');
+    if (!target) return undefined;
+    await vscode.workspace.fs.createDirectory(deps.storage);
+    // The Applications view passes (item, selection): only a plain preset object counts.
+    const p = preset && !Array.isArray(preset) && typeof preset === 'object' ? preset : {};
+    const view = await syncCommand({ plans: deps.plans, sandboxStateFile: vscode.Uri.joinPath(deps.storage, 'sandbox-state.json').fsPath }, target, p);
+    // What tests read: the outcome, the same plain data the panel shows.
+    return view;
+  });
+  reg('gitopsSandbox.resetSandbox', async () => {
+    const file = vscode.Uri.joinPath(deps.storage, 'sandbox-state.json');
+    await vscode.workspace.fs.delete(file).then(undefined, () => undefined);
+    log.info('the embedded sandbox was reset: the next sync starts from an empty cluster');
+    void vscode.window.showInformationMessage('GitOps Sandbox: the embedded sandbox is empty again.');
   });
   reg('gitopsSandbox.diffAllApps', async () => {
     if (unavailable('apps', 'Diff all apps')) return;

@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(initLog());
   const diagnostics = new Diagnostics();
   const views = new RenderedViews(diagnostics);
-  const plans = new PlanPanels(context.extensionUri);
+  const plans = new PlanPanels(context.extensionUri, diagnostics);
   const live = new LiveUpdates(views, diagnostics, [
     () => plans.refreshAll(),
     () => {
@@ -64,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
     plans,
     apps,
     reports,
+    storage: context.storageUri ?? context.globalStorageUri,
     stats: () => ({
       activationMs,
       features: FEATURES,

@@ -15,6 +15,10 @@ export const settings = {
    * `kubectl kustomize` refuses them), so nothing here can make it run an external program.
    */
   kustomize: (): KustomizeOptions => ({ loadRestrictor: 'LoadRestrictionsRootOnly', enableHelm: false, helmCommand: 'helm' }),
+  /** Kube contexts matching one of these (context, cluster or server host) are refused as sync targets. */
+  denyPatterns: () => cfg().get<string[]>('sync.denyPatterns', ['*prod*']),
+  /** The kubeconfig the Sync… picker lists contexts from; empty: $KUBECONFIG or ~/.kube/config. */
+  kubeconfig: () => cfg().get<string>('sync.kubeconfig', '').trim() || undefined,
   provenance: () => cfg().get<boolean>('render.provenance', true),
   /** The engine never runs external programs; passed on so that whatever later could, asks first. */
   trusted: () => vscode.workspace.isTrusted,

@@ -193,7 +193,7 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       const lens = page.locator('.codelens-decoration');
       await lens.filter({ hasText: 'Render' }).first().waitFor({ timeout: 60000 });
       const text = norm(await lens.first().innerText());
-      const want = ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync'];
+      const want = ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync', 'Sync…'];
       const missing = want.filter((w) => !text.includes(w));
       const shot = await ui.screenshot('codelens');
       record('CodeLens appears on an overlay', missing.length ? 'fail' : 'pass', missing.length ? `missing: ${missing.join(', ')}` : text.trim(), shot);
@@ -449,6 +449,52 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       const opened = await page.locator('.tabs-container .tab.active', { hasText: overlay ? 'db-migrate.yaml' : 'hooks.yaml' }).first().waitFor({ timeout: 10000 }).then(() => true, () => false);
       const shot2 = await ui.screenshot('sync-preview-row-opens-source');
       record('a sync preview row opens the source of its object', opened ? 'pass' : 'fail', opened ? '' : 'no editor opened', shot2);
+    });
+
+    await step('Sync… to the sandbox shows each task outcome', async () => {
+      if (!features.plan || !features.render) {
+        record('Sync… to the embedded sandbox shows each task outcome', 'skip', 'the planner or the renderer is not in this build');
+        return;
+      }
+      await ui.openFile(OVERLAY);
+      await page.locator('.codelens-decoration a', { hasText: /^Sync…$/ }).first().click();
+      // The target picker: the embedded sandbox, k3s, the kube contexts.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Embedded sandbox' }).first().waitFor();
+      const pickerText = norm(await page.locator('.quick-input-list').innerText());
+      const shot1 = await ui.screenshot('sync-target-picker');
+      await input.fill('Embedded sandbox');
+      await page.waitForTimeout(150);
+      await page.keyboard.press('Enter');
+      // The options (prune, dry run): Enter goes on with what is ticked.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Sync options' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: 'Sync: ' }).first().waitFor();
+      const inner = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+      const status = inner.locator('#sync-status[data-phase="Succeeded"], #sync-status[data-phase="Failed"], #sync-status[data-phase="Error"]').first();
+      await status.waitFor({ timeout: 60000 });
+      await page.waitForTimeout(300);
+      const statusText = norm(await status.innerText());
+      const outcomes = await inner.locator('.outcome-cell .outcome').evaluateAll((els) => els.map((e) => `${e.dataset.status}/${e.dataset.phase}`));
+      const waves = await inner.locator('vscode-collapsible[data-wave]').evaluateAll((els) => els.map((e) => `${e.dataset.phase}/${e.dataset.wave}`));
+      const toast = page.locator('.notification-toast', { hasText: 'Sync to the embedded sandbox' }).first();
+      const notification = await toast.waitFor({ timeout: 15000 }).then(async () => norm(await toast.innerText()), () => '');
+      const shot2 = await ui.screenshot('sync-outcomes');
+      const ok =
+        /Succeeded/.test(statusText) &&
+        outcomes.length >= 7 &&
+        outcomes.every((o) => o === 'Synced/Succeeded') &&
+        ['PreSync/0', 'Sync/0', 'Sync/1', 'Sync/2', 'PostSync/0'].every((w) => waves.includes(w));
+      record(
+        'Sync… to the embedded sandbox shows each task outcome',
+        ok ? 'pass' : 'fail',
+        ok ? `${outcomes.length} tasks Synced/Succeeded in ${waves.join(' ')}; ${statusText.split('\n')[0]}` : `status: ${statusText.slice(0, 160)} | outcomes: ${outcomes.join(' ')} | waves: ${waves.join(' ')}`,
+        shot2,
+      );
+      record('the Sync… picker offers the sandbox, k3s and the kube contexts', /Embedded sandbox/.test(pickerText) && /k3s/.test(pickerText) ? 'pass' : 'fail', pickerText.replace(/\s+/g, ' ').slice(0, 200), shot1);
+      const shot3 = notification ? await ui.screenshot('sync-notification') : undefined;
+      record('the sync ends with a notification saying how it went', /Sync to the embedded sandbox: Succeeded/.test(notification) ? 'pass' : 'fail', notification.replace(/\s+/g, ' ').slice(0, 200) || 'no notification seen', shot3);
     });
 
   } catch (e) {

@@ -67,14 +67,14 @@ suite('GitOps Sandbox in the extension host', () => {
     if (out) writeFileSync(join(out, 'host-metrics.json'), `${JSON.stringify({ activationMs: s.activationMs }, null, 2)}\n`);
   });
 
-  test('CodeLens on a kustomization file: Render, Diff vs HEAD, Diff vs base, Preview sync', async () => {
+  test('CodeLens on a kustomization file: Render, Diff vs HEAD, Diff vs base, Preview sync, Sync…', async () => {
     const editor = await openOverlay();
     const lenses = await waitFor('code lenses', async () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
       return l?.length ? l : undefined;
     });
     const titles = lenses.map((l) => l.command?.title);
-    assert.deepEqual(titles, ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync']);
+    assert.deepEqual(titles, ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync', 'Sync…']);
     assert.equal(lenses[0]!.range.start.line, 1, 'on the kind: line');
   });
 
@@ -185,7 +185,7 @@ suite('GitOps Sandbox in the extension host', () => {
       const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
       return l?.length ? l : undefined;
     });
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync']);
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Render', 'Diff vs HEAD', 'Diff vs base', 'Preview sync', 'Sync…']);
     assert.deepEqual(lenses[0]!.command?.arguments, [{ app: 'platform', file: doc.uri.fsPath }]);
   });
 
@@ -209,6 +209,45 @@ suite('GitOps Sandbox in the extension host', () => {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.includes('platform')),
     );
     assert.equal(tab.label, 'Sync preview: app platform');
+  });
+
+  test('Sync… to the embedded sandbox: the plan panel shows each task outcome (ORD-11, HOOK-5); a second sync changes nothing', async function () {
+    this.timeout(60000);
+    const dir = join(root(), OVERLAY_DIR);
+    await vscode.commands.executeCommand('gitopsSandbox.resetSandbox');
+    type Row = { kind: string; name: string; action: string; hook?: unknown; outcome?: { status?: string; phase: string; message: string } };
+    type View = { sync?: { phase: string; target: string; applied: number }; phases: { phase: string; waves: { wave: number; rows: Row[] }[] }[] };
+    const rows = (v: View) => v.phases.flatMap((p) => p.waves.flatMap((w) => w.rows));
+    const first = (await vscode.commands.executeCommand('gitopsSandbox.sync', { target: { kind: 'overlay', dir } }, { to: 'sandbox' })) as View;
+    assert.equal(first.sync?.phase, 'Succeeded');
+    assert.equal(first.sync?.target, 'the embedded sandbox');
+    assert.deepEqual(
+      first.phases.map((p) => `${p.phase}:${p.waves.map((w) => w.wave).join(',')}`),
+      ['PreSync:0', 'Sync:0,1,2', 'PostSync:0'],
+    );
+    for (const r of rows(first)) assert.equal(`${r.kind}/${r.name} ${r.outcome?.status} ${r.outcome?.phase}`, `${r.kind}/${r.name} Synced Succeeded`);
+    assert.ok(!JSON.stringify(first).includes('e2e-canary'), 'no Secret value in the view');
+    const tab = await waitFor('the sync panel', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Sync:')),
+    );
+    assert.equal(tab.label, `Sync: ${OVERLAY_DIR}`);
+    const second = (await vscode.commands.executeCommand('gitopsSandbox.sync', { target: { kind: 'overlay', dir } }, { to: 'sandbox' })) as View;
+    assert.equal(second.sync?.phase, 'Succeeded');
+    const changed = rows(second).filter((r) => !r.hook && r.kind !== 'Namespace' && r.action !== 'unchanged');
+    assert.deepEqual(changed.map((r) => `${r.kind}/${r.name} ${r.action}`), []);
+  });
+
+  test('Sync… of an app follows its sync policy: CreateNamespace=true, prune from automated (OPT-, ORD-14)', async function () {
+    this.timeout(60000);
+    const view = (await vscode.commands.executeCommand('gitopsSandbox.sync', { app: 'platform', file: join(root(), 'argocd/platform.yaml') }, { to: 'sandbox', dryRun: true })) as {
+      sync?: { phase: string; dryRun: boolean };
+      prune: boolean;
+      options: string[];
+    };
+    assert.equal(view.sync?.phase, 'Succeeded');
+    assert.equal(view.sync?.dryRun, true);
+    assert.equal(view.prune, true);
+    assert.ok(view.options.includes('CreateNamespace=true'), view.options.join(','));
   });
 
   test('the rendered view follows unsaved edits', async function () {

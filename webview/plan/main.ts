@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-table-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
-import type { PlanView, PlanViewRow, PlanViewWave, SourceLink } from '../../src/extension/engine/plan-view.ts';
+import type { PlanView, PlanViewRow, PlanViewWave, RowOutcome, SourceLink, SyncSummary } from '../../src/extension/engine/plan-view.ts';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -22,7 +22,14 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type Incoming = { type: 'plan'; view: PlanView } | { type: 'busy'; busy: boolean };
+type Incoming =
+  | { type: 'plan'; view: PlanView }
+  | { type: 'busy'; busy: boolean }
+  | { type: 'outcome'; task: number; outcome: RowOutcome }
+  | { type: 'status'; sync: SyncSummary };
+
+/** The view on screen, kept so that outcomes arriving one by one survive a reload of the webview. */
+let current: PlanView | undefined;
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
@@ -72,13 +79,26 @@ function rowDetails(r: PlanViewRow): HTMLElement {
   return d;
 }
 
-function waveTable(w: PlanViewWave): HTMLElement {
+/** A task's outcome in a sync: Argo CD's result code and operation phase, then its message. */
+function outcomeContent(o: RowOutcome | undefined): HTMLElement {
+  if (!o) return el('span', { class: 'muted' }, 'pending');
+  const state = o.phase === 'Running' ? 'running' : o.phase === 'Failed' || o.phase === 'Error' || o.status === 'SyncFailed' ? 'failed' : 'ok';
+  return el(
+    'div',
+    { class: `outcome outcome-${state}`, 'data-status': o.status ?? '', 'data-phase': o.phase },
+    el('span', { class: 'outcome-code' }, [o.status, o.phase].filter(Boolean).join(' · ') || '…'),
+    o.message ? el('div', { class: 'muted' }, o.message) : undefined,
+  );
+}
+
+function waveTable(w: PlanViewWave, syncing: boolean): HTMLElement {
   const header = el(
     'vscode-table-header',
     { slot: 'header' },
     el('vscode-table-header-cell', {}, 'Action'),
     el('vscode-table-header-cell', {}, 'Object'),
     el('vscode-table-header-cell', {}, 'Details'),
+    syncing ? el('vscode-table-header-cell', {}, 'Outcome') : undefined,
     el('vscode-table-header-cell', {}, 'Source'),
   );
   const body = el('vscode-table-body', { slot: 'body' });
@@ -89,10 +109,11 @@ function waveTable(w: PlanViewWave): HTMLElement {
       : el('span', { class: 'muted' }, '—');
     const tr = el(
       'vscode-table-row',
-      { 'data-kind': r.kind, 'data-name': r.name, 'data-action': r.action, class: r.source ? 'linked' : undefined },
+      { 'data-kind': r.kind, 'data-name': r.name, 'data-action': r.action, 'data-task': String(r.task), class: r.source ? 'linked' : undefined },
       el('vscode-table-cell', {}, el('span', { class: `action action-${r.action}` }, ACTION_LABEL[r.action] ?? r.action)),
       el('vscode-table-cell', {}, object),
       el('vscode-table-cell', {}, rowDetails(r)),
+      syncing ? el('vscode-table-cell', { class: 'outcome-cell', 'data-task': String(r.task) }, outcomeContent(r.outcome)) : undefined,
       el('vscode-table-cell', {}, src),
     );
     tr.addEventListener('click', (e) => {
@@ -101,7 +122,8 @@ function waveTable(w: PlanViewWave): HTMLElement {
     });
     body.append(tr);
   }
-  return el('vscode-table', { zebra: true, 'bordered-rows': true, resizable: true, columns: JSON.stringify(['18%', '32%', '35%', '15%']) }, header, body);
+  const columns = syncing ? ['14%', '26%', '24%', '24%', '12%'] : ['18%', '32%', '35%', '15%'];
+  return el('vscode-table', { zebra: true, 'bordered-rows': true, resizable: true, columns: JSON.stringify(columns) }, header, body);
 }
 
 function waveTitle(w: PlanViewWave): { title: string; description: string } {
@@ -113,7 +135,22 @@ function waveTitle(w: PlanViewWave): { title: string; description: string } {
   return { title: `Wave ${w.wave}`, description: notes.join(' · ') };
 }
 
+function syncStatus(sync: SyncSummary): HTMLElement {
+  const state = sync.phase === 'Running' ? 'running' : sync.phase === 'Succeeded' ? 'ok' : 'failed';
+  const counts = [`${sync.applied} applied`, `${sync.pruned} pruned`, `${sync.hooksDeleted} hooks deleted`, `${sync.pending} pending`];
+  const time = sync.phase === 'Running' ? '' : ` · ${sync.durationMs} ms wall, ${(sync.clockMs / 1000).toFixed(1)} s on the target's clock`;
+  return el(
+    'div',
+    { id: 'sync-status', class: `sync-status outcome-${state}`, 'data-phase': sync.phase },
+    el('div', {}, el('span', { class: 'outcome-code' }, `${sync.dryRun ? 'Dry run' : 'Sync'} to ${sync.target}: ${sync.phase}${sync.cancelled ? ' (cancelled)' : ''}`), ' ', sync.message),
+    sync.phase === 'Running' ? undefined : el('div', { class: 'muted' }, `${counts.join(' · ')}${time}`),
+    sync.waitingFor ? el('div', { class: 'muted' }, `was waiting for ${sync.waitingFor}`) : undefined,
+    sync.pruneConfirmationNeeded?.length ? el('div', { class: 'muted' }, `prune needs confirmation: ${sync.pruneConfirmationNeeded.join(', ')}`) : undefined,
+  );
+}
+
 function render(view: PlanView): void {
+  current = view;
   root.replaceChildren();
   const summary = Object.entries(view.counts)
     .map(([action, n]) => `${n} ${ACTION_LABEL[action] ?? action}`)
@@ -133,6 +170,7 @@ function render(view: PlanView): void {
       el('p', { class: 'muted' }, `Planned against ${view.against}. ${summary}`),
     ),
   );
+  if (view.sync) root.append(syncStatus(view.sync));
   if (view.error) {
     const msg = el('div', { class: 'error' }, view.error.message);
     if (view.error.source) {
@@ -161,7 +199,7 @@ function render(view: PlanView): void {
     for (const w of p.waves) {
       const { title, description } = waveTitle(w);
       section.append(
-        el('vscode-collapsible', { title, description, open: true, 'data-wave': String(w.wave), 'data-phase': p.phase }, waveTable(w)),
+        el('vscode-collapsible', { title, description, open: true, 'data-wave': String(w.wave), 'data-phase': p.phase }, waveTable(w, !!view.sync)),
       );
     }
     root.append(section);
@@ -180,6 +218,18 @@ window.addEventListener('message', (e: MessageEvent<Incoming>) => {
     render(m.view);
     setBusy(false);
   } else if (m.type === 'busy') setBusy(m.busy);
+  else if (m.type === 'outcome') {
+    const row = current?.phases.flatMap((p) => p.waves.flatMap((w) => w.rows)).find((r) => r.task === m.task);
+    if (row) row.outcome = m.outcome;
+    document.querySelectorAll(`.outcome-cell[data-task="${m.task}"]`).forEach((cell) => cell.replaceChildren(outcomeContent(m.outcome)));
+    if (current) vscode.setState(current);
+  } else if (m.type === 'status') {
+    if (current) {
+      current.sync = m.sync;
+      vscode.setState(current);
+    }
+    document.getElementById('sync-status')?.replaceWith(syncStatus(m.sync));
+  }
 });
 
 const saved = vscode.getState() as PlanView | undefined;

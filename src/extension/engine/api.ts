@@ -9,7 +9,7 @@ import { GitRevisionView, SourceError, defaultBaseBranch, findRepo, mergeBase, o
 import { diffAppsRevisions, diffMarkdown, hasChanges } from '../../engine/diff/index.ts';
 import { parseYamlDocuments } from '../../engine/yaml/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
-import { planSync } from '../../engine/plan/index.ts';
+import { planSync, type PlanApp } from '../../engine/plan/index.ts';
 import { FEATURES, MISSING_REASON, type Feature } from './features.ts';
 import { maskSecretPair, maskSecrets } from './mask.ts';
 import { planView, type PlanView, type SourceLink } from './plan-view.ts';
@@ -22,7 +22,7 @@ import { GitOpsError } from '../../engine/errors/index.ts';
 import { appsTreeData, type AppsTreeData, type AppNode } from './apps-view.ts';
 
 export { FEATURES, MISSING_REASON, maskSecretPair, maskSecrets };
-export type { Feature, PlanView, SourceLink, FieldProvenance, AffectedField, AppsTreeData, AppNode };
+export type { Feature, PlanView, SourceLink, FieldProvenance, AffectedField, AppsTreeData, AppNode, PlanApp };
 
 /** A problem to show in the editor, located in a file on disk. */
 export interface Problem {
@@ -317,36 +317,46 @@ function objectKeyString(o: { group: string; kind: string; namespace: string; na
 }
 
 /**
- * The sync preview of an overlay or app: rendered (working tree under the buffers), then planned as Argo CD would
- * sync it into an empty cluster. Never throws: a failed render becomes the view's error, located.
+ * What a sync of an overlay or app starts from: the render (working tree under the buffers, unmasked: it stays inside
+ * the extension host and goes to the cluster target only), the Argo CD app it is synced as, and where each object
+ * was written. An overlay syncs as an app named after its folder with no destination namespace of its own.
  */
-export async function planPreview(target: RenderTarget, opts: RenderOptions = {}): Promise<PlanView> {
+export interface SyncInput {
+  name: string;
+  app: PlanApp;
+  desired: KubeObject[];
+  /** Object key (group/kind/namespace/name) → the line that wrote it. */
+  sources: [string, SourceLink][];
+  /** Why there is nothing to sync (a failed render, a Flux Kustomization), located when possible. */
+  error?: { message: string; source?: SourceLink };
+}
+
+export async function syncInput(target: RenderTarget, opts: RenderOptions = {}): Promise<SyncInput> {
   const name = target.kind === 'overlay' ? target.dir.split('/').pop() || target.dir : target.name;
-  const title = `Sync preview: ${name}`;
-  const against = 'an empty cluster (no live state): every object is created';
-  const empty: PlanView = { title, app: name, against, syncStatus: 'OutOfSync', options: [], prune: false, phases: [], warnings: [], counts: {} };
-  if (!FEATURES.plan) return { ...empty, error: { message: MISSING_REASON.plan } };
+  const none: SyncInput = { name, app: { name, destinationNamespace: '' }, desired: [], sources: [] };
   let r: RawRender;
   try {
     r = await rawRender(target, opts);
   } catch (err) {
     const failed = await failure(err, target, opts, performance.now());
     const p = failed.ok ? undefined : failed.problem;
-    return { ...empty, error: { message: p?.message ?? 'render failed', source: p?.file ? { file: p.file, line: p.line ?? 1 } : undefined } };
+    return { ...none, error: { message: p?.message ?? 'render failed', source: p?.file ? { file: p.file, line: p.line ?? 1 } : undefined } };
   }
-  const sources = new Map<string, SourceLink>();
+  const sources: [string, SourceLink][] = [];
   const desired: KubeObject[] = [];
   for (const res of r.resources) {
     desired.push(res.object);
     const o = res.object;
     const [group] = o.apiVersion?.includes('/') ? o.apiVersion.split('/') : [''];
-    if (res.source) sources.set(objectKeyString({ group: group!, kind: o.kind ?? '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' }), res.source);
+    if (res.source) sources.push([objectKeyString({ group: group!, kind: o.kind ?? '', namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' }), res.source]);
   }
-  let app: Parameters<typeof planSync>[0]['app'] = { name, destinationNamespace: '' };
+  let app: PlanApp = { name, destinationNamespace: '' };
   if (target.kind === 'app') {
     const { result } = await discover(target.repo, opts);
     const entry = appsNamed(result, target.name)[0];
-    if (entry?.kind === 'Kustomization') return { ...empty, error: { message: `${entry.name} is a Flux Kustomization: Flux applies it in one step, there is no Argo CD sync plan to show` } };
+    if (entry?.kind === 'Kustomization') {
+      return { ...none, error: { message: `${entry.name} is a Flux Kustomization: Flux applies it in one step, there is no Argo CD sync plan to show` } };
+    }
     if (entry) {
       const policy = entry.syncPolicy as { syncOptions?: string[]; automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean } | null };
       app = {
@@ -358,12 +368,28 @@ export async function planPreview(target: RenderTarget, opts: RenderOptions = {}
       };
     }
   }
-  const plan = planSync({ app, desired });
-  return planView(plan, {
-    title,
-    against,
-    sourceOf: (k) => sources.get(objectKeyString(k)) ?? sources.get(objectKeyString({ ...k, namespace: '' })),
-  });
+  return { name, app, desired, sources };
+}
+
+/** Looks an object's source line up (cluster-scoped objects are found whatever namespace the plan gives them). */
+export function sourceLookup(sources: [string, SourceLink][]): (k: { group: string; kind: string; namespace: string; name: string }) => SourceLink | undefined {
+  const map = new Map(sources);
+  return (k) => map.get(objectKeyString(k)) ?? map.get(objectKeyString({ ...k, namespace: '' }));
+}
+
+/**
+ * The sync preview of an overlay or app: rendered (working tree under the buffers), then planned as Argo CD would
+ * sync it into an empty cluster. Never throws: a failed render becomes the view's error, located.
+ */
+export async function planPreview(target: RenderTarget, opts: RenderOptions = {}): Promise<PlanView> {
+  const input = await syncInput(target, opts);
+  const title = `Sync preview: ${input.name}`;
+  const against = 'an empty cluster (no live state): every object is created';
+  const empty: PlanView = { title, app: input.name, against, syncStatus: 'OutOfSync', options: [], prune: false, phases: [], warnings: [], counts: {} };
+  if (!FEATURES.plan) return { ...empty, error: { message: MISSING_REASON.plan } };
+  if (input.error) return { ...empty, error: input.error };
+  const plan = planSync({ app: input.app, desired: input.desired });
+  return planView(plan, { title, against, sourceOf: sourceLookup(input.sources) });
 }
 
 /** kustomize's warnings as problems on the kustomization file (they carry no line). */

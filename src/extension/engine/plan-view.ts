@@ -13,6 +13,8 @@ export interface SourceLink {
 }
 
 export interface PlanViewRow {
+  /** The task's index in the plan: sync progress and results refer to rows by it. */
+  task: number;
   kind: string;
   group: string;
   namespace: string;
@@ -27,6 +29,36 @@ export interface PlanViewRow {
   healthGated: boolean;
   options: string[];
   source?: SourceLink;
+  /** After a sync (or while it runs): what happened to this task. */
+  outcome?: RowOutcome;
+}
+
+/** One task's result as the sync reported it (Argo CD's resource result), already scrubbed of Secret values. */
+export interface RowOutcome {
+  /** Synced, SyncFailed, Pruned, PruneSkipped; absent while nothing was written yet. */
+  status?: string;
+  /** The task's operation phase: Running while waited for, then Succeeded, Failed or Error. */
+  phase: string;
+  message: string;
+}
+
+/** The sync the view shows the outcome of. */
+export interface SyncSummary {
+  /** "the embedded sandbox", "context kind-dev", … */
+  target: string;
+  phase: 'Running' | 'Succeeded' | 'Failed' | 'Error';
+  message: string;
+  dryRun: boolean;
+  cancelled?: boolean;
+  applied: number;
+  pruned: number;
+  pending: number;
+  hooksDeleted: number;
+  /** Wall-clock ms, and ms on the target's clock (virtual for the sandbox). */
+  durationMs: number;
+  clockMs: number;
+  waitingFor?: string;
+  pruneConfirmationNeeded?: string[];
 }
 
 export interface PlanViewWave {
@@ -58,6 +90,8 @@ export interface PlanView {
   failure?: string;
   /** The render or plan could not be made: the message, located when possible. */
   error?: { message: string; source?: SourceLink };
+  /** Present when the view shows a sync (running or done) rather than a preview. */
+  sync?: SyncSummary;
 }
 
 const WAVE_NOTES: Record<string, string> = {
@@ -69,8 +103,9 @@ const WAVE_NOTES: Record<string, string> = {
 
 export type SourceOf = (t: { group: string; kind: string; namespace: string; name: string }) => SourceLink | undefined;
 
-function row(t: PlanTask, sourceOf: SourceOf): PlanViewRow {
+function row(t: PlanTask, task: number, sourceOf: SourceOf): PlanViewRow {
   return {
+    task,
     kind: t.kind,
     group: t.group,
     namespace: t.namespace,
@@ -96,7 +131,7 @@ function waveOf(w: PlanWave, tasks: PlanTask[], sourceOf: SourceOf): PlanViewWav
     final: w.final,
     waitsForDeletion: w.waitsForDeletion,
     delayAfter: w.delayAfter,
-    rows: w.tasks.map((i) => row(tasks[i]!, sourceOf)),
+    rows: w.tasks.map((i) => row(tasks[i]!, i, sourceOf)),
   };
 }
 
@@ -125,4 +160,9 @@ export function planView(plan: Plan, opts: { title: string; against: string; sou
     counts,
     ...(plan.failure ? { failure: plan.failure } : {}),
   };
+}
+
+/** The rows of a view, in the order the page shows them. */
+export function viewRows(view: PlanView): PlanViewRow[] {
+  return view.phases.flatMap((p) => p.waves.flatMap((w) => w.rows));
 }
