@@ -30,7 +30,7 @@ const tracked = (app: string, o: KubeObject): KubeObject => {
   return o;
 };
 
-test('diff --context reads live objects through a kubeconfig context (the sandbox API server): changes, prune, Secret canary masked', async (t) => {
+test('diff --context reads live objects through a kubeconfig context (the sandbox API server): changes, prune, Secret canary masked; DIF-4 dry-runs with --server-side-diff', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'gs-diff-ctx-'));
   const dir = join(root, 'shop');
   const sb = new Sandbox({ seed: 7 });
@@ -82,6 +82,15 @@ test('diff --context reads live objects through a kubeconfig context (the sandbo
     assert.ok(!text.includes(CANARY_GIT) && !text.includes(CANARY_LIVE), 'Secret values never appear');
     assert.ok(!text.includes(b64(CANARY_GIT)) && !text.includes(b64(CANARY_LIVE)), 'nor their base64');
   }
+
+  // DIF-4 through the real client: server-side-apply dry-runs (dryRun=All) against the context's API server.
+  const ssd = await cli(['diff', 'shop', '--context', 'sandbox-ctx', '--server-side-diff', '--json'], root);
+  assert.equal(ssd.code, 1, ssd.err);
+  const js = JSON.parse(ssd.out) as typeof j;
+  assert.deepEqual(Object.fromEntries(js.apps[0]!.objects.map((o) => [`${o.kind}/${o.name}`, o.change])), changes);
+  assert.deepEqual(js.apps[0]!.objects.find((o) => o.name === 'settings')!.fields, ['/data/mode']);
+  assert.ok(!ssd.out.includes(CANARY_GIT) && !ssd.out.includes(b64(CANARY_LIVE)) && !ssd.err.includes(CANARY_GIT));
+  assert.equal((sb.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'default' }).data as { mode?: string }).mode, 'staging', 'the dry-runs wrote nothing');
 
   const missing = await cli(['diff', 'shop', '--context', 'no-such-context'], root);
   assert.equal(missing.code, 2);

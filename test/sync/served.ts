@@ -14,6 +14,8 @@ export interface Served {
   sandbox: Sandbox;
   kubeconfigPath: string;
   server: string;
+  /** Every request the served API answered, as `METHOD path`. */
+  requests: string[];
   close(): Promise<void>;
 }
 
@@ -24,7 +26,8 @@ export function nonLoopbackAddress(): string | undefined {
 }
 
 export async function serveAs(context: string, sandbox: Sandbox, opts: { remote?: boolean; speed?: number } = {}): Promise<Served> {
-  const http = new SandboxServer(sandbox, { speed: opts.speed ?? 200 });
+  const requests: string[] = [];
+  const http = new SandboxServer(sandbox, { speed: opts.speed ?? 200, onRequest: (method, path) => void requests.push(`${method} ${path}`) });
   await http.start();
   let relay: Server | undefined;
   const sockets = new Set<Socket>();
@@ -55,6 +58,7 @@ export async function serveAs(context: string, sandbox: Sandbox, opts: { remote?
     sandbox,
     kubeconfigPath,
     server,
+    requests,
     async close() {
       for (const s of sockets) s.destroy();
       if (relay) await new Promise<void>((r) => relay!.close(() => r()));

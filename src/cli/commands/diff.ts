@@ -44,6 +44,9 @@ Without --cluster/--context: the render of the working tree against a git revisi
 With --cluster/--context: the render (of the working tree, or of --rev) against live objects, as Argo CD compares.
   --cluster sandbox[:<file>]  the sandbox state in <file> (an empty sandbox without one)
   --context <name>            a kube context from your kubeconfig (read only)
+  --server-side-diff          compare as a controller with --server-side-diff-enabled: a server-side-apply dry-run
+                              (of the sandbox, or of the context's API server) predicts live; an Application's
+                              compare-options annotation ServerSideDiff=true/false still decides for that app
 Output: text (default), --json, or --markdown (a PR comment, at most 65,000 characters).
 Exit code: 0 no difference, 1 differences, 2 an error.`;
 
@@ -55,11 +58,12 @@ interface Args {
   base?: string | true;
   cluster?: string;
   context?: string;
+  serverSideDiff: boolean;
   format: 'text' | 'json' | 'markdown';
 }
 
 function parseArgs(args: string[]): Args {
-  const out: Args = { all: false, format: 'text' };
+  const out: Args = { all: false, serverSideDiff: false, format: 'text' };
   const value = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -81,6 +85,7 @@ function parseArgs(args: string[]): Args {
         break;
       case '--cluster': out.cluster = take(); break;
       case '--context': out.context = take(); break;
+      case '--server-side-diff': out.serverSideDiff = true; break;
       case '--json': out.format = 'json'; break;
       case '--markdown': out.format = 'markdown'; break;
       default:
@@ -94,6 +99,7 @@ function parseArgs(args: string[]): Args {
   if (targets > 1) throw new UsageError('give one of a directory, --app or --all');
   if (out.rev !== undefined && out.base !== undefined) throw new UsageError('give --rev or --base, not both');
   if (out.cluster !== undefined && out.context !== undefined) throw new UsageError('give --cluster or --context, not both');
+  if (out.serverSideDiff && out.cluster === undefined && out.context === undefined) throw new UsageError('--server-side-diff compares with a cluster: give --cluster or --context');
   if (out.cluster !== undefined && out.cluster !== 'sandbox' && !out.cluster.startsWith('sandbox:')) {
     throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${out.cluster}`);
   }
@@ -169,12 +175,12 @@ async function run(args: Args, io: CliIO, errors: string[], notes: string[]): Pr
     }
     const source = await liveSource(args, io);
     const targets = (await render(desiredView, rel)) ?? [];
-    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system });
+    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system, serverSideDiff: args.serverSideDiff });
     return [{ ...r, path: rel || '.' }];
   }
   if (args.app !== undefined || args.all) {
     const r = live
-      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: appsRenderer(), app: args.app, system })
+      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: appsRenderer(), app: args.app, system, serverSideDiff: args.serverSideDiff })
       : await diffAppsRevisions({ before: before!, after: worktree, renderer: appsRenderer(), app: args.app, system });
     if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
     errors.push(...r.errors);

@@ -47,7 +47,14 @@ async function discover(view: FileView, renderer: KustomizeRenderer | undefined,
       path: a.source.path,
       objects: a.render?.ok ? a.render.objects : undefined,
       live: a.kind === 'Application'
-        ? { name: a.name, appNamespace: a.namespace, destNamespace: a.destination.namespace ?? '', ignoreDifferences: ignoreRulesOf(a.manifest), syncOptions: syncOptionsOf(a.manifest) }
+        ? {
+            name: a.name,
+            appNamespace: a.namespace,
+            destNamespace: a.destination.namespace ?? '',
+            ignoreDifferences: ignoreRulesOf(a.manifest),
+            syncOptions: syncOptionsOf(a.manifest),
+            compareOptions: a.manifest.metadata?.annotations?.['argocd.argoproj.io/compare-options'],
+          }
         : {
             name: a.name,
             appNamespace: a.namespace,
@@ -95,6 +102,8 @@ export interface AppsLiveInput {
   renderer?: KustomizeRenderer;
   app?: string;
   system?: SystemSettings;
+  /** The controller's server-side diff default (DIF-4). */
+  serverSideDiff?: boolean;
 }
 
 /** Every app's render against live objects, each paired by its own tracking. */
@@ -103,7 +112,7 @@ export async function diffAppsLive(input: AppsLiveInput): Promise<AppsDiffResult
   const found = await discover(input.view, input.renderer, input.view.commit, input.app, out);
   for (const a of found.values()) {
     if (!a.objects) continue;
-    const r = await diffAppLive(a.live, a.objects, input.source, { system: input.system });
+    const r = await diffAppLive(a.live, a.objects, input.source, { system: input.system, serverSideDiff: input.serverSideDiff });
     out.apps.push({ ...r, path: a.path });
   }
   return out;

@@ -9,6 +9,7 @@ import { remarshal } from './remarshal.ts';
 import { normalizeObject, type NormalizeContext } from './normalize.ts';
 import { predictLive, predictLiveFallback } from './three-way.ts';
 import { applySchemeDefaults } from './scheme-defaults.ts';
+import { serverSideApplyOffline } from './ssa.ts';
 import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -31,7 +32,7 @@ export interface DiffOptions {
   label?: string;
 }
 
-export type DiffMode = 'create' | 'delete' | 'three-way' | 'two-way' | 'server-side-apply';
+export type DiffMode = 'create' | 'delete' | 'three-way' | 'two-way' | 'server-side-apply' | 'server-side-diff';
 
 export interface ResourceDiff {
   /** Whether a sync would change the object: decided on real values (DIF-10), before any masking. */
@@ -143,9 +144,12 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   if (!target || !live) return { modified: false, mode: 'two-way', normalizedLive: null, predictedLive: null };
   const { group, kind } = gk(target);
   if (usesSsa(target, opts)) {
-    // DIF-3 offline: fields argocd-controller applied before and no longer in git are removed; the rest merges.
-    const predicted = applySchemeDefaults(dropLastApplied(predictLive(ssaOrig(live, opts.fieldManager ?? 'argocd-controller'), target, live, group, kind)));
-    const normalized = applySchemeDefaults(dropLastApplied(clone(live)));
+    // DIF-3: the server-side apply itself, run by the sandbox on a scratch copy of live. For kinds it cannot serve,
+    // an approximation: fields the manager applied before and that git no longer has are removed, the rest merges.
+    const manager = opts.fieldManager ?? 'argocd-controller';
+    const offline = serverSideApplyOffline(target, live, manager);
+    const predicted = applySchemeDefaults(dropLastApplied(offline?.predicted ?? predictLive(ssaOrig(live, manager), target, live, group, kind)));
+    const normalized = applySchemeDefaults(dropLastApplied(offline?.live ?? clone(live)));
     return { modified: canonicalJson(predicted) !== canonicalJson(normalized), mode: 'server-side-apply', normalizedLive: normalized, predictedLive: predicted };
   }
   // 5. three-way with last-applied, else two-way (orig = target).
@@ -217,4 +221,80 @@ function describe(obj: JsonMap | null): string {
  */
 export function isModified(target: JsonMap | null, live: JsonMap | null, opts: DiffOptions = {}): boolean {
   return computeDiff(target, live, opts, []).modified;
+}
+
+/** What the server-side diff needs besides the client-side options (DIF-4). */
+export interface ServerSideDiffOptions extends DiffOptions {
+  /** `IncludeMutationWebhook=true`: keep what admission webhooks changed in the dry-run answer. */
+  includeMutationWebhook?: boolean;
+}
+
+const STRIPPED_METADATA = ['managedFields', 'resourceVersion'];
+
+function stripServerSide(obj: JsonMap): JsonMap {
+  if (isMap(obj.metadata)) for (const k of STRIPPED_METADATA) delete obj.metadata[k];
+  return dropLastApplied(obj);
+}
+
+/**
+ * Webhook mutations removed from a dry-run answer: only the fields `manager` owns in the answer are kept, merged onto
+ * live, so everything else (what webhooks and other managers set) reads as live has it. As in Argo CD, a field git
+ * dropped is not in the manager's set any more, so this merge keeps live's value.
+ */
+function removeWebhookMutation(response: JsonMap, live: JsonMap, manager: string): JsonMap | undefined {
+  const entries = isMap(response.metadata) && Array.isArray(response.metadata.managedFields) ? response.metadata.managedFields : [];
+  let owned: JsonMap | undefined;
+  for (const e of entries) {
+    if (!isMap(e) || e.manager !== manager || !isMap(e.fieldsV1)) continue;
+    owned = { ...(owned ?? {}), ...(ownedSubset(e.fieldsV1, response) as JsonMap) };
+  }
+  if (!owned) return undefined;
+  const { group, kind } = gk(live);
+  owned.apiVersion = response.apiVersion;
+  owned.kind = response.kind;
+  return predictLive({}, owned, live, group, kind);
+}
+
+function computeServerSide(target: JsonMap, liveIn: JsonMap, response: JsonMap, opts: ServerSideDiffOptions, warnings: string[]): RawResult {
+  const system = opts.system ?? defaultSystemSettings();
+  const manager = opts.fieldManager ?? 'argocd-controller';
+  let live = clone(liveIn);
+  normalizeTracking(live, clone(target), system.tracking);
+  let predicted = clone(response);
+  if (!opts.includeMutationWebhook) {
+    const cleaned = removeWebhookMutation(predicted, live, manager);
+    if (!cleaned) warnings.push(`the dry-run answer has no fields managed by ${manager}; webhook mutations are kept`);
+    else predicted = cleaned;
+  }
+  const ctx: NormalizeContext = { ignore: new IgnoreNormalizer(opts.ignoreDifferences ?? [], system.overrides, opts.jqTimeoutMs ?? DEFAULT_JQ_TIMEOUT_MS), system, warnings };
+  predicted = stripServerSide(normalizeObject(remarshal(predicted, gk(predicted).group, gk(predicted).kind), ctx) ?? {});
+  live = stripServerSide(normalizeObject(remarshal(live, gk(live).group, gk(live).kind), ctx) ?? {});
+  return { modified: canonicalJson(predicted) !== canonicalJson(live), mode: 'server-side-diff', normalizedLive: live, predictedLive: predicted };
+}
+
+/**
+ * DIF-4: the server-side diff of a (target, live) pair, given the server's answer to a server-side-apply dry-run of
+ * the target. Secrets are masked as a pair (predicted, live) before anything is returned.
+ */
+export function diffResourceServerSide(target: JsonMap, live: JsonMap, response: JsonMap, opts: ServerSideDiffOptions = {}): ResourceDiff {
+  const warnings: string[] = [];
+  const real = computeServerSide(target, live, response, opts, warnings);
+  let shown: RawResult = real;
+  if (isSecret(target) || isSecret(live)) {
+    const system = opts.system ?? defaultSystemSettings();
+    const masked = maskSecretPair(real.predictedLive, real.normalizedLive, system.sensitiveAnnotations);
+    shown = { ...real, predictedLive: masked.target, normalizedLive: masked.live };
+  }
+  const before = shown.normalizedLive ? sortKeys(shown.normalizedLive) : null;
+  const after = shown.predictedLive ? sortKeys(shown.predictedLive) : null;
+  const label = opts.label ?? describe(target);
+  return {
+    modified: real.modified,
+    mode: real.mode,
+    normalizedLive: before,
+    predictedLive: after,
+    fields: changedPaths(before, after),
+    diff: unifiedDiff(before ? toYaml(before) : '', after ? toYaml(after) : '', `live/${label}`, `desired/${label}`),
+    warnings,
+  };
 }

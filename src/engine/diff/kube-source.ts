@@ -46,5 +46,10 @@ export async function kubeContextLiveSource(context: string, kubeconfigPath?: st
       }
       return out;
     },
+    async serverSideDryRun(obj: KubeObject, manager: string): Promise<KubeObject> {
+      // dryRun=All: the API server runs admission and defaulting and stores nothing.
+      const res = await client.patch(obj as never, undefined, 'All', manager, true, k8s.PatchStrategy.ServerSideApply);
+      return res as unknown as KubeObject;
+    },
   };
 }

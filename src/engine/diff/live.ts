@@ -4,7 +4,9 @@
  * the shared cluster interface plug in the same way.
  */
 import { keyString, parseApiVersion, type KubeObject, type ObjectKey } from '../kube/index.ts';
-import { diffResource } from './compare.ts';
+import { diffResource, diffResourceServerSide } from './compare.ts';
+import { serverSideApplyOffline } from './ssa.ts';
+import { normalizeSecret } from './secret.ts';
 import type { JsonMap } from './json.ts';
 import { appStatus, reconcile, resourceStatus, type CrdScope, type SyncStatus } from './reconcile.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
@@ -26,6 +28,11 @@ export interface LiveSource {
    * caller filters by tracking; a source may return more than asked.
    */
   list(kinds: GroupKind[], namespaces?: string[]): Promise<KubeObject[]>;
+  /**
+   * The server's answer to a server-side-apply dry-run of `obj` by `manager` with force (DIF-4): nothing is written.
+   * Sources without a server leave it out; the diff then asks the sandbox's apply on a scratch copy of live.
+   */
+  serverSideDryRun?(obj: KubeObject, manager: string): Promise<KubeObject>;
 }
 
 /** A fixed set of objects (tests, a saved cluster dump). */
@@ -61,6 +68,8 @@ export interface LiveApp {
    * garbage-collect are listed only when `spec.prune` is on and the object does not opt out (FLX-8).
    */
   flux?: { name: string; namespace: string; prune: boolean };
+  /** The Application's `argocd.argoproj.io/compare-options` annotation (ServerSideDiff, IncludeMutationWebhook). */
+  compareOptions?: string;
 }
 
 export interface LiveDiffOptions {
@@ -69,6 +78,15 @@ export interface LiveDiffOptions {
   /** Namespace of the Argo CD control plane (default `argocd`). */
   controlNamespace?: string;
   jqTimeoutMs?: number;
+  /** The controller runs with `--server-side-diff-enabled` (argocd-cmd-params-cm `controller.diff.server.side`). */
+  serverSideDiff?: boolean;
+}
+
+/** DIF-4: on when the app's compare-options say ServerSideDiff=true, or the controller default says so and the app does not turn it off. */
+export function serverSideDiffMode(app: LiveApp, controllerDefault = false): { enabled: boolean; includeMutationWebhook: boolean } {
+  const opts = (app.compareOptions ?? '').split(',').map((o) => o.trim());
+  const enabled = opts.includes('ServerSideDiff=true') ? true : opts.includes('ServerSideDiff=false') ? false : controllerDefault;
+  return { enabled: enabled && !app.flux, includeMutationWebhook: opts.includes('IncludeMutationWebhook=true') };
 }
 
 function label(k: ObjectKey): string {
@@ -134,15 +152,37 @@ export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: L
   const objects: ObjectChange[] = [];
   const statuses: { pair: (typeof pairs)[number]; status: SyncStatus | undefined }[] = [];
   const warnings: string[] = [...system.warnings];
+  const ssd = serverSideDiffMode(app, opts.serverSideDiff);
   for (const pair of pairs) {
-    const d = diffResource(pair.target as JsonMap | null, pair.live as JsonMap | null, {
+    const diffOpts = {
       ignoreDifferences: app.ignoreDifferences,
       system,
       serverSideApply: ssa,
       fieldManager: flux ? 'kustomize-controller' : undefined,
       jqTimeoutMs: opts.jqTimeoutMs,
       label: label(pair.key),
-    });
+    };
+    let response: JsonMap | undefined;
+    if (ssd.enabled && pair.target && pair.live) {
+      // DIF-4: creates and deletes need no API call; an update is asked of the server (dry-run) or the sandbox.
+      // The target is pre-normalised before the dry-run (DIF-1 step 4 without ignore rules): a Secret's stringData
+      // is sent as data.
+      const body = structuredClone(pair.target) as unknown as JsonMap;
+      normalizeSecret(body);
+      try {
+        response = source.serverSideDryRun
+          ? ((await source.serverSideDryRun(body as unknown as KubeObject, 'argocd-controller')) as unknown as JsonMap)
+          : serverSideApplyOffline(body, pair.live as JsonMap, 'argocd-controller')?.response;
+        if (!response) warnings.push(`${label(pair.key)}: no server-side dry-run possible offline for this kind; compared client-side`);
+      } catch (e) {
+        // A rejected apply's message may quote the object; for a Secret it is left out.
+        const why = pair.key.kind === 'Secret' && pair.key.group === '' ? '' : `: ${(e as Error).message.split('\n')[0]}`;
+        warnings.push(`${label(pair.key)}: the server-side apply dry-run failed${why}; compared client-side`);
+      }
+    }
+    const d = response
+      ? diffResourceServerSide(pair.target as JsonMap, pair.live as JsonMap, response, { ...diffOpts, includeMutationWebhook: ssd.includeMutationWebhook })
+      : diffResource(pair.target as JsonMap | null, pair.live as JsonMap | null, diffOpts);
     for (const w of d.warnings) warnings.push(`${label(pair.key)}: ${w}`);
     const status = resourceStatus(pair, d.modified);
     statuses.push({ pair, status });

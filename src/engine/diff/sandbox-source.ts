@@ -1,7 +1,7 @@
 /** Live objects from the embedded sandbox: an in-process Sandbox, or the state file a sandbox saved. */
 import { existsSync } from 'node:fs';
 import { formatApiVersion, type KubeObject } from '../kube/index.ts';
-import { readSnapshot, type Sandbox } from '../sandbox/index.ts';
+import { readSnapshot, Sandbox } from '../sandbox/index.ts';
 import { staticLiveSource, type GroupKind, type LiveSource } from './live.ts';
 
 export function sandboxLiveSource(sandbox: Sandbox, label = 'sandbox'): LiveSource {
@@ -18,6 +18,9 @@ export function sandboxLiveSource(sandbox: Sandbox, label = 'sandbox'): LiveSour
       }
       return out;
     },
+    async serverSideDryRun(obj: KubeObject, manager: string): Promise<KubeObject> {
+      return sandbox.apply(structuredClone(obj), { fieldManager: manager, force: true, dryRun: true });
+    },
   };
 }
 
@@ -25,5 +28,13 @@ export function sandboxLiveSource(sandbox: Sandbox, label = 'sandbox'): LiveSour
 export async function sandboxStateLiveSource(file: string, label = `sandbox ${file}`): Promise<LiveSource> {
   if (!existsSync(file)) return staticLiveSource([], `${label} (new)`);
   const snapshot = await readSnapshot(file);
-  return staticLiveSource(snapshot.objects, label);
+  let sandbox: Sandbox | undefined;
+  return {
+    ...staticLiveSource(snapshot.objects, label),
+    // The state loaded into a sandbox only when a server-side diff asks for a dry-run; nothing is saved back.
+    async serverSideDryRun(obj: KubeObject, manager: string): Promise<KubeObject> {
+      sandbox ??= Sandbox.fromSnapshot(snapshot);
+      return sandbox.apply(structuredClone(obj), { fieldManager: manager, force: true, dryRun: true });
+    },
+  };
 }

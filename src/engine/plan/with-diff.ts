@@ -3,7 +3,7 @@
  * what sync status, `update` vs `unchanged` and ApplyOutOfSyncOnly use. The diff is asynchronous, so the pairs are
  * made first, diffed, and the plan is then built on the answers.
  */
-import { diffResource, type DiffOptions } from '../diff/index.ts';
+import { isModified as diffIsModified, type DiffOptions } from '../diff/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import { isModified as approximate } from './modified.ts';
 import { planPrepared, preparePairs } from './plan.ts';
@@ -22,8 +22,9 @@ export async function planSyncWithDiff(input: PlanInput, opts: PlanDiffOptions =
   // In batches: the diff may run jq in a worker, and thousands of pending promises help nobody.
   for (let i = 0; i < pairs.length; i += 64) {
     const batch = pairs.slice(i, i + 64);
-    const results = await Promise.all(batch.map((p) => diffResource(p.target!, p.live!, { ...opts.diff, serverSideApply })));
-    batch.forEach((p, j) => modified.set(p.live!, results[j]!.modified));
+    // Only the decision is needed: isModified skips the masking and the YAML text that diffResource builds.
+    const results = await Promise.all(batch.map(async (p) => diffIsModified(p.target!, p.live!, { ...opts.diff, serverSideApply })));
+    batch.forEach((p, j) => modified.set(p.live!, results[j]!));
   }
   return planPrepared({ ...input, isModified: (t, l) => modified.get(l) ?? approximate(t, l) }, prepared);
 }
