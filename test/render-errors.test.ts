@@ -34,8 +34,8 @@ test('an inline plugin config is located at its own line inside the kustomizatio
     '',
   ].join('\n');
   assert.match(await errorOf({ 'kustomization.yaml': kust, 'cm.yaml': CM }), /^kustomization\.yaml:5:3: transformers: SetLabel \(example\.com\/v1\) is an external kustomize plugin/);
-  const valueAdd = kust.replace('example.com/v1', 'builtin').replace('SetLabel', 'ValueAddTransformer');
-  assert.match(await errorOf({ 'kustomization.yaml': valueAdd, 'cm.yaml': CM }), /^kustomization\.yaml:5:3: builtin ValueAddTransformer is not supported/);
+  const sortOrder = kust.replace('example.com/v1', 'builtin').replace('SetLabel', 'SortOrderTransformer');
+  assert.match(await errorOf({ 'kustomization.yaml': sortOrder, 'cm.yaml': CM }), /^kustomization\.yaml:5:3: transformers: unable to load builtin SortOrderTransformer/);
 });
 
 test('two kustomization files in one folder: the second one is named, at line 1', async () => {

@@ -222,3 +222,88 @@ test('k3s without Docker: sync --to k3s and k3s status say so plainly and exit 2
   assert.equal(usage.code, 2);
   assert.match(usage.err, /unknown k3s subcommand "restart"/);
 });
+
+test('ORD-12 Ctrl-C (SIGINT) on a real process while a wave waits for health: the report is printed, exit 1, the next wave never ran', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { serveAs } = await import('./sync/served.ts');
+  const { seededSandbox } = await import('./sync/fixture.ts');
+  // Served at wall-clock speed: the Deployment's pods take an hour to turn Ready, so wave 0 waits until the signal.
+  const served = await serveAs('kind-dev', seededSandbox([]), { speed: 1 });
+  t.after(() => served.close());
+  const s = scratch(
+    {
+      'slow/app.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: slow
+spec:
+  selector:
+    matchLabels: { app: slow }
+  template:
+    metadata:
+      labels: { app: slow }
+      annotations:
+        sandbox.gitops-sandbox.dev/ready-after: 1h
+    spec:
+      containers: [{ name: main, image: registry.example/slow:1 }]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after
+  annotations:
+    argocd.argoproj.io/sync-wave: "1"
+data: {}
+`,
+    },
+    false,
+  );
+  t.after(s.cleanup);
+  const main = new URL('../src/cli/main.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), main, 'sync', 'slow', '--to', 'context:kind-dev', '--kubeconfig', served.kubeconfigPath], { cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let signalled = false;
+  child.stderr.on('data', (d: Buffer) => void (err += d.toString()));
+  const code = await new Promise<number | null>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (!signalled && out.includes('… waiting for healthy state of apps/Deployment/slow')) {
+        signalled = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('close', (c) => resolve(c));
+  });
+  assert.ok(signalled, `the sync never waited: ${out}${err}`);
+  assert.equal(code, 1, out + err);
+  assert.match(out, /\nCancelled: Operation terminated \(was waiting for healthy state of apps\/Deployment\/slow\)\n/);
+  assert.match(out, /applied \(1\):\n {4}Deployment\.apps\/default\/slow\n/);
+  assert.match(out, /pending \(not run\) \(1\):\n {4}ConfigMap\/default\/after\n/);
+  assert.equal(served.sandbox.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'after', namespace: 'default' }), undefined);
+});
+
+test('sync --app: an Application of a deploy repo (its destination and CreateNamespace), then plan --app and diff --app see it synced', async (t) => {
+  const { ScratchRepo } = await import('./helpers/git.ts');
+  const { cpSync } = await import('node:fs');
+  const repo = new ScratchRepo('sync-app-');
+  t.after(() => repo.cleanup());
+  cpSync(new URL('../test-fixtures/deploy-repo', import.meta.url), repo.dir, { recursive: true });
+  repo.commit('deploy repo');
+  const state = 'sandbox:state.json';
+  const r = await cli(['sync', '--app', 'platform-prod', '--to', state], { cwd: repo.dir });
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^Syncing app platform-prod to the sandbox in /);
+  assert.match(r.out, /PreSync · the destination namespace first \(CreateNamespace=true\)\n +Synced +Running +Namespace\/platform: namespace\/platform created/);
+  assert.match(r.out, /\nSucceeded: successfully synced \(all tasks run\)\n/);
+  const plan = await cli(['plan', '--app', 'platform-prod', '--cluster', state, '--json'], { cwd: repo.dir });
+  assert.equal(plan.code, 0, plan.err);
+  const tasks = (JSON.parse(plan.out) as { tasks: { kind: string; name: string; action: string }[] }).tasks;
+  assert.ok(tasks.length > 0);
+  for (const x of tasks) assert.equal(x.action, 'unchanged', `${x.kind}/${x.name}`);
+  const diff = await cli(['diff', '--app', 'platform-prod', '--cluster', state], { cwd: repo.dir });
+  assert.equal(diff.code, 0, diff.out + diff.err);
+  const missing = await cli(['sync', '--app', 'no-such-app', '--to', 'sandbox'], { cwd: repo.dir });
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no Argo CD Application named no-such-app/);
+});

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KubeTarget, SandboxTarget, listLiveObjects } from '../src/engine/cluster/index.ts';
+import { KubeTarget, SandboxTarget, listLiveObjects, listTrackedObjects } from '../src/engine/cluster/index.ts';
 import { SandboxServer } from '../src/engine/sandbox/index.ts';
-import { CANARY, fixtureApp, resultLines, runSync, seededSandbox, stateOf } from './sync/fixture.ts';
+import { APP, CANARY, configMap, fixtureApp, resultLines, runSync, seededSandbox, stateOf } from './sync/fixture.ts';
 
 describe('ORD-11 ORD-12 HOOK-5 TRK-1: in process and through client-node against sandbox serve', () => {
   const served = seededSandbox();
@@ -56,5 +56,15 @@ describe('ORD-11 ORD-12 HOOK-5 TRK-1: in process and through client-node against
       ['Secret/creds unchanged', 'ConfigMap/settings unchanged', 'Deployment/db unchanged', 'Service/web unchanged', 'Deployment/web unchanged'],
     );
     for (const r of again.result.resources.filter((x) => !x.hookType)) assert.match(r.message, / unchanged$/, `${r.kind}/${r.name}`);
+  });
+
+  it('TRK-1: listTrackedObjects finds what the sync applied, by the tracking annotation or by a label selector', async () => {
+    const names = (await listTrackedObjects(kube, APP)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    // Hooks that stay (BeforeHookCreation) are tracked too; the HookSucceeded hook and the pruned object are gone.
+    assert.deepEqual(names, ['ConfigMap/settings', 'Deployment/db', 'Deployment/web', 'Job/smoke', 'Secret/creds', 'Service/web']);
+    const labelled = await runSync(kube, [configMap('by-label')], { app: { ...APP, name: 'labels' }, tracking: { method: 'label' }, waveDelayMs: 0 });
+    assert.equal(labelled.result.phase, 'Succeeded');
+    const byLabel = await listTrackedObjects(kube, { ...APP, name: 'labels' }, { method: 'label' });
+    assert.deepEqual(byLabel.map((o) => o.metadata.name), ['by-label']);
   });
 });

@@ -6,6 +6,7 @@
  *
  *   const target = await openTarget(parseTargetSpec('sandbox:state.json'));
  *   const live = await listLiveObjects(target);
+ *   const mine = await listTrackedObjects(target, { name: 'shop', destinationNamespace: 'shop' });   // TRK-1
  *   await kubectlApply(target, manifest);                       // kubectl apply, client side
  *   await kubectlApply(target, manifest, { serverSide: { fieldManager: SSA_MANAGER } });
  *   await target.close();                                       // saves the sandbox state file
@@ -69,5 +70,5 @@ export {
   type SafetyConfirmation,
   type SafetyDecision,
 } from './safety.ts';
-export { listLiveObjects, scopeFromDiscovery } from './live.ts';
+export { listLiveObjects, listTrackedObjects, scopeFromDiscovery } from './live.ts';
 export { parseTargetSpec, openTarget, listKubeContexts, type TargetSpec, type OpenTargetOptions, type KubeContextEntry } from './targets.ts';

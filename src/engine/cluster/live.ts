@@ -4,6 +4,7 @@
  * and CRDs are known. Events, leases and review kinds are never listed (Argo CD excludes them too).
  */
 import type { KubeObject } from '../kube/index.ts';
+import { isSelfReferenced, trackedAppName, trackingFor, type PlanApp, type TrackingSettings } from '../plan/index.ts';
 import { isListedForTracking } from './kube-target.ts';
 import type { ClusterTarget } from './types.ts';
 
@@ -20,4 +21,15 @@ export async function scopeFromDiscovery(target: ClusterTarget): Promise<{ isNam
     isNamespaced: (g, k) => disc.lookup(g, k)?.namespaced,
     isServedKind: (g, k) => disc.lookup(g, k) !== undefined,
   };
+}
+
+/**
+ * The objects tracked to an app (TRK-1): with label tracking a label selector on the instance label (the API server
+ * filters), otherwise every listable object whose tracking annotation names the app's instance and the object itself
+ * (TRK-2: a ReplicaSet carries its Deployment's annotation, but it is not the app's).
+ */
+export async function listTrackedObjects(target: ClusterTarget, app: PlanApp, settings: TrackingSettings = {}): Promise<KubeObject[]> {
+  const tracking = trackingFor(app, settings);
+  if (tracking.method === 'label') return listLiveObjects(target, { labelSelector: `${tracking.labelKey}=${tracking.instanceName}` });
+  return (await listLiveObjects(target)).filter((o) => trackedAppName(o, tracking) === tracking.instanceName && isSelfReferenced(o, undefined, tracking));
 }

@@ -121,36 +121,41 @@ export class ProvenanceIndex {
   }
 
   private addObject(overlay: number, resource: number, r: RenderedResource): void {
-    const visit = (node: YNode, path: string, key: ScalarNode | undefined): void => {
-      if (path !== '') {
-        const h = node.history;
-        // Walk back from the last change: every change from the last overwriting one on decides the value; when
-        // none overwrote, where the field was written decides it too (decidingFrom -1).
-        let decidingFrom = -1;
-        if (h) {
-          for (let i = h.length - 1; i >= 0; i--) {
-            if (overwrites(h[i]!, node)) {
-              decidingFrom = i;
-              break;
-            }
-          }
-        }
-        const origin = originLoc(node, key);
-        this.add(origin, overlay, resource, path, node, 'written', decidingFrom < 0);
-        if (node.kind === 'scalar' && key?.origin && (key.origin.line !== origin?.line || key.origin.file !== origin.file)) this.add(key.origin, overlay, resource, path, node, 'key', true);
-        if (h) {
-          for (let i = 0; i < h.length; i++) {
-            const c = h[i]!;
-            const deciding = decidingFrom < 0 || i >= decidingFrom;
-            this.add(c.at, overlay, resource, path, node, c.op, deciding);
-            if (c.from) for (const f of c.from) this.add(f, overlay, resource, path, node, `${c.op} source`, deciding);
+    this.visit(overlay, resource, r.node, '', undefined);
+  }
+
+  // A method, not a closure made per object: building the index walks every rendered node of every overlay.
+  private visit(overlay: number, resource: number, node: YNode, path: string, key: ScalarNode | undefined): void {
+    if (path !== '') {
+      const h = node.history;
+      // Walk back from the last change: every change from the last overwriting one on decides the value; when
+      // none overwrote, where the field was written decides it too (decidingFrom -1).
+      let decidingFrom = -1;
+      if (h) {
+        for (let i = h.length - 1; i >= 0; i--) {
+          if (overwrites(h[i]!, node)) {
+            decidingFrom = i;
+            break;
           }
         }
       }
-      if (node.kind === 'map') for (const e of node.entries) visit(e.value, `${path}/${escapeSegment(e.key.value)}`, e.key);
-      else if (node.kind === 'seq') for (let i = 0; i < node.items.length; i++) visit(node.items[i]!, `${path}/${i}`, undefined);
-    };
-    visit(r.node, '', undefined);
+      const origin = originLoc(node, key);
+      this.add(origin, overlay, resource, path, node, 'written', decidingFrom < 0);
+      if (node.kind === 'scalar' && key?.origin && (key.origin.line !== origin?.line || key.origin.file !== origin.file)) this.add(key.origin, overlay, resource, path, node, 'key', true);
+      if (h) {
+        for (let i = 0; i < h.length; i++) {
+          const c = h[i]!;
+          const deciding = decidingFrom < 0 || i >= decidingFrom;
+          this.add(c.at, overlay, resource, path, node, c.op, deciding);
+          if (c.from) for (const f of c.from) this.add(f, overlay, resource, path, node, `${c.op} source`, deciding);
+        }
+      }
+    }
+    if (node.kind === 'map') {
+      for (const e of node.entries) this.visit(overlay, resource, e.value, path + '/' + escapeSegment(e.key.value), e.key);
+    } else if (node.kind === 'seq') {
+      for (let i = 0; i < node.items.length; i++) this.visit(overlay, resource, node.items[i]!, path + '/' + i, undefined);
+    }
   }
 
   /** Everything line `line` (1-based) of `file` (repo-relative POSIX) takes part in. */

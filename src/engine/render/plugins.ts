@@ -28,6 +28,7 @@ import type { Accumulator, Target } from './build.ts';
 import { Accumulator as Acc } from './build.ts';
 import { KustomizeSchema } from './patch-engine.ts';
 import type { Recorder } from './tree.ts';
+import { valueAdd, valueAddSchema } from './valueadd.ts';
 
 const fieldSpec = S.struct('FieldSpec', { group: S.string, version: S.string, kind: S.string, path: S.string, create: S.bool });
 const meta = S.struct('ObjectMeta', { name: S.string, namespace: S.string, labels: S.map(S.string), annotations: S.map(S.string) });
@@ -62,6 +63,7 @@ const SCHEMAS: Record<string, ReturnType<typeof S.struct>> = {
     kubernetesService: S.struct('KubernetesService', { name: S.string, namespace: S.string }),
     serviceAccount: S.struct('ServiceAccount', { name: S.string, projectId: S.string }),
   }),
+  ValueAddTransformer: valueAddSchema,
   ReplicaCountTransformer: S.struct('ReplicaCountTransformerPlugin', { replica: S.struct('Replica', { name: S.string, count: S.int }), fieldSpecs: S.list(fieldSpec) }),
   PatchTransformer: S.struct('PatchTransformerPlugin', { path: S.string, patch: S.string, target: selector, options: S.map(S.bool) }),
   PatchStrategicMergeTransformer: S.struct('PatchStrategicMergeTransformerPlugin', { paths: S.list(S.string), patches: S.string }),
@@ -74,7 +76,7 @@ const SCHEMAS: Record<string, ReturnType<typeof S.struct>> = {
 };
 
 const GENERATORS = new Set(['ConfigMapGenerator', 'SecretGenerator', 'HelmChartInflationGenerator', 'IAMPolicyGenerator']);
-const TRANSFORMERS = new Set(Object.keys(SCHEMAS).filter((k) => !GENERATORS.has(k)).concat(['ValueAddTransformer']));
+const TRANSFORMERS = new Set(Object.keys(SCHEMAS).filter((k) => !GENERATORS.has(k)));
 
 /** The plugin config objects an entry list names: inline ones first, then files and folders (kustomize's order). */
 async function loadConfigs(t: Target, entries: Located<string>[]): Promise<{ r: Resource; at: Loc }[]> {
@@ -284,6 +286,12 @@ export async function runPluginTransformers(t: Target, ra: Accumulator, entries:
       case 'ReplacementTransformer': {
         const defs = await loadReplacements((st.replacements as DStruct[] | undefined) ?? [], t.loader);
         applyReplacements(m, defs, rec);
+        break;
+      }
+      case 'ValueAddTransformer': {
+        // The default value is the name of the folder of the kustomization that loaded the config.
+        const root = t.loader.root || t.context.files.view.root;
+        await valueAdd(m, st, t.loader, root.replace(/\\/g, '/').replace(/\/+$/, '').split('/').pop() ?? '', where, rec);
         break;
       }
       case 'HashTransformer': {

@@ -55,6 +55,11 @@ export interface NamespaceOptions {
   unsetOnly?: boolean;
   /** Which RoleBinding subjects get the namespace: named `default` (kustomize's default), every ServiceAccount, none. */
   subjects?: 'defaultOnly' | 'allServiceAccounts' | 'none';
+  /**
+   * ValueAddTransformer's metadata/namespace: kustomize runs the namespace filter on each selected object alone,
+   * so ids are not stored, nothing counts as a rename and no conflict is checked.
+   */
+  filterOnly?: boolean;
 }
 
 export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: TransformerConfig, rec: Recorder, opts: NamespaceOptions = {}): void {
@@ -65,8 +70,10 @@ export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: Trans
   };
   const subjectsMode = opts.subjects ?? 'defaultOnly';
   for (const r of m.list) {
-    r.storePreviousId();
-    if (!r.isClusterScoped()) r.renames.push({ what: `namespace ${ns}`, at });
+    if (!opts.filterOnly) {
+      r.storePreviousId();
+      if (!r.isClusterScoped()) r.renames.push({ what: `namespace ${ns}`, at });
+    }
     const obj = r.node;
     const apiVersion = r.apiVersion;
     const describe = () => r.describe();
@@ -104,6 +111,7 @@ export function namespaceTransform(m: ResMap, ns: string, at: Loc, config: Trans
       walkFieldSpec(obj, f, (n) => setNs(n, describe), { createKind: 'scalar', rec, change }, true);
     }
   }
+  if (opts.filterOnly) return;
   // kustomize checks after each object; every conflict it can find is still there at the end, so check once.
   const seen = new Map<string, Resource>();
   for (const r of m.list) {

@@ -772,7 +772,8 @@ export class SyncOperation {
 
   /** Argo CD's Terminate: completed hooks lose their finalizer, running hooks are stopped and deleted. */
   private async terminate(): Promise<void> {
-    this.setPhase('Terminating', this.cancelled ? 'operation is terminating' : 'operation is terminating due to timeout');
+    const why = this.cancelled ? '' : this.awaitingPruneConfirmation ? ': pruning needs confirmation' : ' due to timeout';
+    this.setPhase('Terminating', `operation is terminating${why}`);
     let ok = true;
     // Cleanup must run even though the signal is aborted: hooks left with our finalizer could never be deleted.
     const signalWas = this.opts.signal;
