@@ -100,4 +100,14 @@ test('DIF-5 DIF-7 DIF-9 diff --app honours the Application\'s ignoreDifferences 
   for (const out of [r.out, (await cli(['diff', '--app', 'shop', '--cluster', 'sandbox:state.json'], repo.dir)).out]) {
     assert.ok(!out.includes(TOKEN) && !out.includes('live-token-value'), 'sensitive annotations are masked');
   }
+
+  // DIF-4: the controller default from argocd-cmd-params-cm turns on the server-side diff; the text says how each
+  // object was compared.
+  const textBefore = (await cli(['diff', '--app', 'shop', '--cluster', 'sandbox:state.json'], repo.dir)).out;
+  assert.match(textBefore, /^~ ConfigMap\/shop\/settings: changed \/data\/mode$/m);
+  repo.write({ 'argocd/params.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: argocd-cmd-params-cm, namespace: argocd}\ndata:\n  controller.diff.server.side: "true"\n' });
+  const ssd = await cli(['diff', '--app', 'shop', '--cluster', 'sandbox:state.json'], repo.dir);
+  assert.equal(ssd.code, 1, ssd.err);
+  assert.match(ssd.out, /^~ ConfigMap\/shop\/settings: changed \/data\/mode \(server-side diff\)$/m);
+  assert.ok(!ssd.out.includes(TOKEN) && !ssd.out.includes('live-token-value'));
 });
