@@ -156,3 +156,54 @@ spec:
   const bad = await cli(['apps', repo.dir, '--cluster', 'nope'], repo.dir);
   assert.equal(bad.code, 2);
 });
+
+test('the four mistakes of issue 5 at once in the fixture: each located, every other app still listed and rendered (SET-1)', async (t) => {
+  const app = (name: string, path: string): string =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/deploy-repo.git\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: ${name}\n`;
+  const set = (name: string, generator: string, tmplName: string, goTemplate: boolean): string => `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata:
+  name: ${name}
+  namespace: argocd
+spec:
+${goTemplate ? '  goTemplate: true\n  goTemplateOptions: ["missingkey=error"]\n' : ''}  generators:
+${generator}
+  template:
+    metadata:
+      name: '${tmplName}'
+    spec:
+      project: default
+      source:
+        repoURL: https://github.com/example/deploy-repo.git
+        path: apps/podinfo/overlays/prod
+      destination:
+        server: https://kubernetes.default.svc
+        namespace: podinfo
+`;
+  const repo = deployRepo({
+    'clusters/prod/apps/missing-param.yaml': set('missing-param', '    - list:\n        elements:\n          - team: a', '{{ .team }}-{{ .region }}', true),
+    'clusters/prod/apps/unknown-generator.yaml': set('unknown-generator', '    - gitlab:\n        project: x', 'never', false),
+    'clusters/prod/apps/typo.yaml': app('typo', 'apps/podinfo/overlays/qa'),
+    // Renders clusters/prod, where root.yaml is: root-prod → loop → root-prod.
+    'clusters/prod/apps/loop.yaml': app('loop', 'clusters/prod'),
+  });
+  t.after(() => repo.cleanup());
+  const { code, out } = await cli(['apps', repo.dir, '--json'], repo.dir);
+  assert.equal(code, 1);
+  const json = JSON.parse(out) as { apps: { name: string; render: { ok: boolean; error?: string } }[]; errors: { file: string; line: number; message: string }[] };
+  assert.deepEqual(
+    json.errors.map((e) => `${e.file}:${e.line}: ${e.message}`),
+    [
+      'clusters/prod/apps/missing-param.yaml:15: ApplicationSet missing-param: failed to execute go template {{ .team }}-{{ .region }}: template: base:1:15: executing "base" at <.region>: map has no entry for key "region"',
+      'clusters/prod/apps/typo.yaml:10: apps/podinfo/overlays/qa: app path does not exist',
+      'clusters/prod/apps/unknown-generator.yaml:8: ApplicationSet unknown-generator: unknown generator "gitlab"; Argo CD knows list, clusters, git, matrix, merge, scmProvider, clusterDecisionResource, pullRequest, plugin',
+      'clusters/prod/root.yaml:2: app-of-apps cycle: root-prod → loop → root-prod',
+    ],
+  );
+  const names = json.apps.map((a) => a.name);
+  for (const n of ['root-prod', 'guestbook-preview', 'platform-prod', 'podinfo-prod-us-east', 'guestbook-prod', 'podinfo-prod', 'flux-system', 'apps', 'typo', 'loop']) assert.ok(names.includes(n), `${n} is listed`);
+  assert.equal(names.length, 16, names.join(', '));
+  assert.equal(names[0], 'root-prod', 'the root app stays the top of the tree, with loop under it, despite the cycle');
+  assert.equal(json.apps.filter((a) => a.render.ok).length, 13, 'everything that rendered before still renders, and loop renders too');
+  assert.equal(json.apps.find((a) => a.name === 'typo')?.render.error, 'clusters/prod/apps/typo.yaml:10: apps/podinfo/overlays/qa: app path does not exist');
+});

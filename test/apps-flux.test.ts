@@ -185,6 +185,17 @@ data:
     assert.deepEqual(app.render!.objects[0]!.data, { env: '${env}', size: '${size}', greeting: '${greeting:=hello}' });
   });
 
+  test('substituteStrategy: Always substitutes with no variable defined: defaults apply, and strict mode still refuses an unset one', async () => {
+    const defaults = { 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  greeting: ${greeting:=hello}\n  kept: $HOME\n' };
+    const { app } = await fluxRender({ ...defaults, 'flux/app.yaml': ks('  postBuild:\n    substituteStrategy: Always\n') });
+    assert.ok(app.render?.ok, JSON.stringify(app.render?.error));
+    assert.deepEqual(app.render!.objects[0]!.data, { greeting: 'hello', kept: '$HOME' });
+    const withVariables = await fluxRender({ ...defaults, 'flux/app.yaml': ks('  postBuild:\n    substituteStrategy: WithVariables\n') });
+    assert.deepEqual(withVariables.app.render!.objects[0]!.data, { greeting: '${greeting:=hello}', kept: '$HOME' });
+    const unset = await fluxRender({ ...manifests, 'flux/app.yaml': ks('  postBuild:\n    substituteStrategy: Always\n') });
+    assert.equal(unset.app.render?.error?.message, `post build failed for 'settings': envsubst error: variable substitution failed: variable not set (strict mode): "env"`);
+  });
+
   test('an invalid variable name is an error', async () => {
     const { app } = await fluxRender({ ...manifests, 'flux/app.yaml': ks('  postBuild:\n    substitute:\n      bad-name: x\n') });
     assert.match(app.render!.error!.message, /'bad-name' var name is invalid/);

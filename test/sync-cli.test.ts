@@ -282,3 +282,28 @@ data: {}
   assert.match(out, /pending \(not run\) \(1\):\n {4}ConfigMap\/default\/after\n/);
   assert.equal(served.sandbox.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'after', namespace: 'default' }), undefined);
 });
+
+test('sync --app: an Application of a deploy repo (its destination and CreateNamespace), then plan --app and diff --app see it synced', async (t) => {
+  const { ScratchRepo } = await import('./helpers/git.ts');
+  const { cpSync } = await import('node:fs');
+  const repo = new ScratchRepo('sync-app-');
+  t.after(() => repo.cleanup());
+  cpSync(new URL('../test-fixtures/deploy-repo', import.meta.url), repo.dir, { recursive: true });
+  repo.commit('deploy repo');
+  const state = 'sandbox:state.json';
+  const r = await cli(['sync', '--app', 'platform-prod', '--to', state], { cwd: repo.dir });
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.match(r.out, /^Syncing app platform-prod to the sandbox in /);
+  assert.match(r.out, /PreSync · the destination namespace first \(CreateNamespace=true\)\n +Synced +Running +Namespace\/platform: namespace\/platform created/);
+  assert.match(r.out, /\nSucceeded: successfully synced \(all tasks run\)\n/);
+  const plan = await cli(['plan', '--app', 'platform-prod', '--cluster', state, '--json'], { cwd: repo.dir });
+  assert.equal(plan.code, 0, plan.err);
+  const tasks = (JSON.parse(plan.out) as { tasks: { kind: string; name: string; action: string }[] }).tasks;
+  assert.ok(tasks.length > 0);
+  for (const x of tasks) assert.equal(x.action, 'unchanged', `${x.kind}/${x.name}`);
+  const diff = await cli(['diff', '--app', 'platform-prod', '--cluster', state], { cwd: repo.dir });
+  assert.equal(diff.code, 0, diff.out + diff.err);
+  const missing = await cli(['sync', '--app', 'no-such-app', '--to', 'sandbox'], { cwd: repo.dir });
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no Argo CD Application named no-such-app/);
+});

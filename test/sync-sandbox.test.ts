@@ -361,3 +361,38 @@ test('the sandbox target persists through a state file: a second process sees th
   const again = await SandboxTarget.open({ stateFile: file });
   assert.ok(await again.get(ref('ConfigMap', 'persisted')));
 });
+
+test('OPT-5 Force=true: an immutable field change fails without it, and is applied by deleting and re-creating the object with it', async () => {
+  const forced = (image: string, force: boolean): KubeObject => {
+    const j = job('batch-import', 'PreSync');
+    delete j.metadata.annotations!['argocd.argoproj.io/hook'];
+    if (force) j.metadata.annotations!['argocd.argoproj.io/sync-options'] = 'Force=true';
+    (j.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image = image;
+    return j;
+  };
+  const first = await sandboxRun([forced('registry.example/import:1', false)], { sandbox: seededSandbox([]) });
+  assert.equal(first.result.phase, 'Succeeded', first.result.message);
+  const uid = first.sandbox.get(ref('Job', 'batch-import')).metadata.uid;
+  const refused = await runSync(first.target, [forced('registry.example/import:2', false)]);
+  assert.equal(refused.result.phase, 'Failed');
+  assert.match(refused.result.message, /field is immutable/);
+  const again = await runSync(first.target, [forced('registry.example/import:2', true)]);
+  assert.equal(again.result.phase, 'Succeeded', again.result.message);
+  assert.equal(again.result.resources[0]!.message, 'job.batch/batch-import configured');
+  const live = first.sandbox.get(ref('Job', 'batch-import'));
+  assert.notEqual(live.metadata.uid, uid, 'a new object');
+  assert.equal((live.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image, 'registry.example/import:2');
+});
+
+test('OPT-4 Replace=true on a Namespace: updated in place with the live resourceVersion, never deleted (its contents stay)', async () => {
+  const sb = seededSandbox([configMap('inside')]);
+  const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS, labels: { team: 'shop' }, annotations: { 'argocd.argoproj.io/sync-options': 'Replace=true' } } };
+  const uid = sb.get({ apiVersion: 'v1', kind: 'Namespace', name: NS }).metadata.uid;
+  const r = await sandboxRun([ns], { sandbox: sb, app: { ...APP, syncOptions: [] }, prune: false });
+  assert.equal(r.result.phase, 'Succeeded', r.result.message);
+  assert.equal(r.result.resources[0]!.message, 'Namespace/shop updated');
+  const live = sb.get({ apiVersion: 'v1', kind: 'Namespace', name: NS });
+  assert.equal(live.metadata.uid, uid);
+  assert.equal(live.metadata.labels?.team, 'shop');
+  assert.ok(sb.tryGet(ref('ConfigMap', 'inside')), 'the namespace kept its contents');
+});

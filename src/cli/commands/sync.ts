@@ -198,6 +198,11 @@ class Progress {
         break;
       case 'task': {
         const r = e.result;
+        if (!this.where && !e.dryRun && r.kind === 'Namespace') {
+          // ORD-14: the destination namespace is created before the dry-run, ahead of every wave.
+          this.where = 'namespace';
+          this.line('PreSync · the destination namespace first (CreateNamespace=true)');
+        }
         this.done = e.done;
         this.total = e.total;
         // Tasks checked by the dry-run pass report only failures; they are marked so nobody thinks they were written.

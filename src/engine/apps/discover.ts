@@ -195,7 +195,10 @@ class Discovery {
           const o = render.objects[i]!;
           if (!appObjectKind(o)) continue;
           const at = render.origins[i];
-          const { list, set } = await this.candidates(o, at ?? this.entries.get(id)!.definedIn, undefined, this.entries.get(id)!);
+          // The object as written in a scanned file, when the render took it from one: its node places errors on
+          // the right line, the same line the scan reported them at, so they are reported once.
+          const node = at ? this.ctx.index.docs.find((x) => x.file === at.file && x.at.line === at.line)?.node : undefined;
+          const { list, set } = await this.candidates(o, at ?? this.entries.get(id)!.definedIn, node, this.entries.get(id)!);
           for (const c of list) {
             const kid = this.claim(this.entries.get(id)!, c, set ? undefined : at);
             if (kid) kids.push(kid);
@@ -301,15 +304,31 @@ export async function discoverApps(view: FileView, opts: AppsOptions = {}): Prom
   for (const e of fluxAll) e.children.sort((a, b) => (rank.get(a) ?? 0) - (rank.get(b) ?? 0));
 
   const roots: string[] = [];
-  for (const id of [...argoRoots, ...fluxRoots]) {
+  const depth = (id: string): number => entries.get(id)!.definedIn.file.split('/').length;
+  const plant = (rootIds: string[], kind: AppEntry['kind']): void => {
+    for (const id of rootIds) {
+      if (visited.has(id)) continue;
+      roots.push(id);
+      walk(id, []);
+    }
+    for (;;) {
+      // Only cycles are left. The root of a tree is usually written nearer the top of the repo than the apps it
+      // renders (bootstrap/root.yaml over apps/*.yaml), so the shallowest file wins, then the file order.
+      const rest = sortedByFile([...entries.keys()].filter((id) => !visited.has(id) && entries.get(id)!.kind === kind), entries).sort((a, b) => depth(a) - depth(b));
+      if (!rest.length) break;
+      const id = rest[0]!;
+      const e = entries.get(id)!;
+      delete e.parent;
+      delete e.parentId;
+      roots.push(id);
+      walk(id, []);
+    }
+  };
+  // Argo CD trees (cycles included) before Flux trees, as the CLI and the extension show them.
+  plant(argoRoots, 'Application');
+  plant(fluxRoots, 'Kustomization');
+  for (const id of sortedByFile([...entries.keys()].filter((x) => !visited.has(x)), entries)) {
     if (visited.has(id)) continue;
-    roots.push(id);
-    walk(id, []);
-  }
-  for (;;) {
-    const rest = sortedByFile([...entries.keys()].filter((id) => !visited.has(id)), entries);
-    if (!rest.length) break;
-    const id = rest[0]!;
     const e = entries.get(id)!;
     delete e.parent;
     delete e.parentId;

@@ -107,6 +107,7 @@ export async function renderFlux(app: AppEntry, ctx: RepoContext, node: YNode | 
         throw new RenderFailure(`envsubst error: ${(err as Error).message}`, at(['spec', 'postBuild']));
       }
     }
+    const always = pb?.substituteStrategy === 'Always';
     const cm = isObj(spec.commonMetadata) ? spec.commonMetadata : undefined;
     const objects: KubeObject[] = [];
     for (const r of rendered) {
@@ -117,7 +118,9 @@ export async function renderFlux(app: AppEntry, ctx: RepoContext, node: YNode | 
       const labels = o.metadata?.labels ?? {};
       const annotations = o.metadata?.annotations ?? {};
       const disabled = labels[SUBSTITUTE_KEY] === 'disabled' || annotations[SUBSTITUTE_KEY] === 'disabled';
-      if (vars && !disabled && vars.vars.size > 0) {
+      // FLX-5: substitution runs when a variable exists, or always with `substituteStrategy: Always` (for
+      // manifests that rely only on defaults such as ${var:=x}).
+      if (vars && !disabled && (vars.vars.size > 0 || always)) {
         const text = marshalYAML(fromJSON(o));
         let out: string;
         try {
