@@ -105,6 +105,7 @@ export async function syncCommand(deps: SyncDeps, target: RenderTarget, preset: 
     const choice = await pickTarget(choices, note, name);
     if (!choice) return undefined;
     if (choice.denied) {
+      log.warn(`sync of ${name}: refusing ${choice.label}: it matches the deny pattern "${choice.denied}"`);
       void vscode.window.showErrorMessage(`GitOps Sandbox: refusing to sync to ${choice.label}: it matches the deny pattern "${choice.denied}" (setting gitopsSandbox.sync.denyPatterns).`);
       return undefined;
     }

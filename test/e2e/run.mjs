@@ -13,6 +13,7 @@ import { packageExtension } from '../../scripts/package.mjs';
 import { REPO, ensureTools } from '../../scripts/vscode-tools.mjs';
 import { runHostTests } from './host.mjs';
 import { runUiChecks } from './ui.mjs';
+import { serveSandbox } from './served-sandbox.mjs';
 import { makeDeployRepo } from './workspace.mjs';
 
 const flags = new Set(process.argv.slice(2));
@@ -30,6 +31,7 @@ function median(xs) {
 const round = (x) => (x === undefined ? undefined : Math.round(x * 10) / 10);
 
 let server;
+let served;
 let scratch;
 let exitCode = 1;
 // A hard limit for the whole run: playwright swallows SIGTERM, and a hung browser must not hang CI.
@@ -38,7 +40,10 @@ const watchdog = setTimeout(() => {
   server?.kill();
   process.exit(124);
 }, 20 * 60_000);
-process.on('exit', () => server?.kill());
+process.on('exit', () => {
+  server?.kill();
+  served?.stop();
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 try {
@@ -57,7 +62,10 @@ try {
   const hostRepo = join(scratch, 'deploy-repo-host');
   makeDeployRepo(uiRepo);
   makeDeployRepo(hostRepo);
+  // A cluster for Sync… to reach through a kube context (and a prod-like context it must refuse).
+  served = await serveSandbox({ repo: REPO, dir: scratch, log: say });
   const profile = prepareProfile(join(scratch, 'profile'), {
+    'gitopsSandbox.sync.kubeconfig': served.kubeconfig,
     'diffEditor.hideUnchangedRegions.enabled': true,
     'diffEditor.renderSideBySide': true,
     'diffEditor.useInlineViewWhenSpaceIsLimited': false,
@@ -153,6 +161,7 @@ try {
 } finally {
   clearTimeout(watchdog);
   await server?.stop();
+  served?.stop();
   if (scratch && !flags.has('--keep')) rmSync(scratch, { recursive: true, force: true });
   else if (scratch) say(`scratch kept: ${scratch}`);
 }

@@ -179,6 +179,20 @@ suite('GitOps Sandbox in the extension host', () => {
     assert.equal(tab.label, `Sync preview: ${OVERLAY_DIR}`);
   });
 
+  test('the sync preview puts the plan warnings on the lines that wrote the objects (HOOK-5 delete policy warning)', async () => {
+    const dir = join(root(), OVERLAY_DIR);
+    await vscode.commands.executeCommand('gitopsSandbox.previewSync', { target: { kind: 'overlay', dir } });
+    const smoke = vscode.Uri.file(join(root(), 'apps/shop/base/smoke-test.yaml'));
+    const d = await waitFor('the plan warning on smoke-test.yaml', () => {
+      const found = vscode.languages.getDiagnostics(smoke).filter((x) => x.source === 'gitops-sandbox' && x.code === 'hook-job-without-before-hook-creation');
+      return found.length ? found : undefined;
+    });
+    assert.equal(d[0]!.severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(d[0]!.range.start.line, 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor('the warning to go with the preview', () => vscode.languages.getDiagnostics(smoke).every((x) => x.code !== 'hook-job-without-before-hook-creation'));
+  });
+
   test('CodeLens on an Argo CD Application document', async () => {
     const doc = await vscode.workspace.openTextDocument(join(root(), 'argocd/platform.yaml'));
     const lenses = await waitFor('code lenses', async () => {

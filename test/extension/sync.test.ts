@@ -72,6 +72,26 @@ test('Sync… to the embedded sandbox: each task has its outcome on its row (ORD
   assert.deepEqual(resources.filter((r) => r.kind !== 'Namespace' && r.action !== 'unchanged').map((r) => `${r.kind}/${r.name} ${r.action}`), []);
 });
 
+test('Cancel stops the sync between API calls: the view says cancelled, what ran has its outcome, the rest is pending', async () => {
+  const input = await syncInput({ kind: 'overlay', dir: OVERLAY });
+  const abort = new AbortController();
+  const view = await runSync(input, {
+    to: 'sandbox',
+    signal: abort.signal,
+    onProgress: (p) => {
+      // The user presses Cancel while wave 1 waits for the Deployment to become healthy.
+      if (p.type === 'task' && p.row === 'Deployment/shop' && p.outcome.phase === 'Running') abort.abort();
+    },
+  });
+  assert.equal(view.sync?.cancelled, true, JSON.stringify(view.sync));
+  assert.notEqual(view.sync?.phase, 'Succeeded');
+  assert.ok((view.sync?.pending ?? 0) > 0, 'later waves are pending');
+  const rows = viewRows(view);
+  assert.equal(rows.find((r) => r.name === 'db-migrate')?.outcome?.phase, 'Succeeded');
+  assert.equal(rows.find((r) => r.kind === 'Deployment')?.outcome?.status, 'Synced', 'applied before the cancel');
+  assert.equal(rows.find((r) => r.kind === 'Service')?.outcome, undefined, 'the last wave never ran');
+});
+
 test('the target picker lists the sandbox, k3s and each context with its verdict; Restricted Mode offers the sandbox only', async () => {
   const config = kubeconfig([
     { name: 'kind-dev', server: 'https://127.0.0.1:6443' },

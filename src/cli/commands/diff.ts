@@ -133,12 +133,12 @@ async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
  * the replay cache: an app whose files are the same at both revisions is rendered once.
  */
 const projectRenderer: KustomizeRenderer = async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source }));
-let cached: { inner: KustomizeRenderer; outer: KustomizeRenderer } | undefined;
+let cached: KustomizeRenderer | undefined;
 
+/** One cache per process: `cliRenderer()` hands out a new (equivalent) function on every call. */
 function appsRenderer(): KustomizeRenderer {
-  const inner = cliRenderer() ?? projectRenderer;
-  if (cached?.inner !== inner) cached = { inner, outer: cachedRenderer(inner) };
-  return cached.outer;
+  cached ??= cachedRenderer(cliRenderer() ?? projectRenderer);
+  return cached;
 }
 
 function kustomizeRenderer(): KustomizeFolderRenderer {
