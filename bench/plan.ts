@@ -111,9 +111,14 @@ console.log(`ratio plan / JSON.stringify: median ${(planMs / refMs).toFixed(2)}Ã
 // With the diff engine deciding "modified" (what the CLI runs): reported, no target.
 await planSyncWithDiff(input);
 const diffRuns: number[] = [];
-for (let r = 0; r < 5; r++) {
+const diffCpu: number[] = [];
+for (let r = 0; r < 9; r++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await planSyncWithDiff(input);
   diffRuns.push(performance.now() - t0);
+  const c1 = process.cpuUsage(c0);
+  diffCpu.push((c1.user + c1.system) / 1000);
 }
-console.log(`plan with the diff engine (1,800 pairs diffed): median ${median(diffRuns).toFixed(0)} ms, min ${Math.min(...diffRuns).toFixed(0)} ms`);
+console.log(`plan with the diff engine (1,800 pairs diffed, what the CLI runs): median ${median(diffRuns).toFixed(0)} ms, min ${Math.min(...diffRuns).toFixed(0)} ms wall; median ${median(diffCpu).toFixed(0)} ms CPU`);
+console.log(`machine load average during the run: ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} CPUs`);

@@ -293,7 +293,7 @@ test('OPT-8 SkipDryRunOnMissingResource on the resource skips its dry-run when t
   assert.match(p.failure ?? '', /not valid/, 'the other Widget still fails discovery');
 });
 
-test('OPT-10 and OPT-13 are listed as in force but change nothing in the task list (diff and app deletion use them)', () => {
+test('OPT-10 and OPT-13 are listed as in force; neither changes the order or the actions of the tasks', () => {
   const p = plan({ app: withOptions('RespectIgnoreDifferences=true', 'Delete=false'), desired: [cm('a')] });
   assert.deepEqual(p.options, ['RespectIgnoreDifferences=true', 'PrunePropagationPolicy=foreground', 'Delete=false']);
   assert.deepEqual(lines(p), ['Sync/0 ConfigMap/a create']);
@@ -314,4 +314,21 @@ test('AUTO-5 quirk: self-heal picks resources by group, kind and name, so a Sync
   (drifted as Record<string, unknown>).data = { k: 'drift' };
   const p = plan({ desired: [cm('same', { ns: 'a' }), cm('same', { ns: 'b' }), cm('other', { ns: 'b' })], live: [drifted, tracked(cm('same', { ns: 'b' })), tracked(cm('other', { ns: 'b' }))], selfHeal: true });
   assert.deepEqual(p.tasks.map((t) => `${t.namespace}/${t.name} ${t.action}`), ['a/same update', 'b/same unchanged']);
+});
+
+test('OPT-10 RespectIgnoreDifferences: the task applies live values for ignored fields (the sync does not undo them); without it, git values', async () => {
+  const { planSyncWithDiff } = await import('../src/engine/plan/index.ts');
+  const want = deploy('web');
+  (want.spec as { replicas: number }).replicas = 2;
+  const liveCopy = tracked(structuredClone(want));
+  (liveCopy.spec as { replicas: number }).replicas = 7; // an autoscaler changed it
+  liveCopy.metadata.labels = { ...(liveCopy.metadata.labels ?? {}), extra: 'x' };
+  const rules = [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }];
+  const input = { app: { name: APP, destinationNamespace: NS, syncOptions: ['RespectIgnoreDifferences=true'] }, desired: [want], live: [liveCopy] };
+  const p = await planSyncWithDiff(input, { diff: { ignoreDifferences: rules } });
+  const t = task(p, 'web');
+  assert.equal((t.target!.spec as { replicas: number }).replicas, 7, 'the ignored field keeps its live value');
+  assert.equal(t.target!.metadata.labels?.extra, undefined, 'fields not ignored come from git');
+  const plain = await planSyncWithDiff({ ...input, app: { ...input.app, syncOptions: [] } }, { diff: { ignoreDifferences: rules } });
+  assert.equal((task(plain, 'web').target!.spec as { replicas: number }).replicas, 2);
 });

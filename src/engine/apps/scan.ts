@@ -135,6 +135,12 @@ export class RepoIndex implements FileView {
     if (this.fileSet.has(rel)) return 'file';
     if (this.dirSet.has(rel)) return 'dir';
     if (this.covered(rel)) return undefined;
+    // A hidden name (`.argocd-source.yaml`, asked for every app, or a `.git` folder) in a folder the walk listed:
+    // the listing answers without touching the disk.
+    const slash = rel.lastIndexOf('/');
+    const parent = slash < 0 ? '' : rel.slice(0, slash);
+    const listing = this.dirSet.has(parent) ? this.listings.get(parent) : undefined;
+    if (listing) return listing.find((e) => e.name === rel.slice(slash + 1))?.kind;
     return this.view.stat(rel);
   }
 

@@ -2,7 +2,7 @@
  * DIF-1..DIF-3: one (target, live) pair through Argo CD's client-side pipeline, giving Modified (the sync decision,
  * computed on real values) and the masked objects and text that may be shown.
  */
-import { canonicalJson, clone, isMap, sortKeys, type JsonMap } from './json.ts';
+import { canonicalJson, clone, deepEqual, isMap, sortKeys, type JsonMap } from './json.ts';
 import { identityOf, IgnoreNormalizer, managersFor } from './ignore.ts';
 import { normalizeManagedFields } from './managed-fields.ts';
 import { remarshal } from './remarshal.ts';
@@ -160,6 +160,12 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
     orig = target;
     mode = 'two-way';
   }
+  // When git has not changed since the last apply (or there is none) and live already holds every field git sets,
+  // the patch is empty and predicted live is live itself: no merge needed (the common case of a synced object).
+  if ((orig === target || sameApplied(orig, target)) && coveredTop(target, live)) {
+    live = applySchemeDefaults(live);
+    return { modified: false, mode, normalizedLive: live, predictedLive: clone(live) };
+  }
   let predicted: JsonMap;
   try {
     predicted = predictLive(orig, target, live, group, kind);
@@ -177,6 +183,52 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   predicted = applySchemeDefaults(clone(predicted));
   live = applySchemeDefaults(live);
   return { modified: canonicalJson(predicted) !== canonicalJson(live), mode, normalizedLive: live, predictedLive: predicted };
+}
+
+/** Every field of `t` is in `l` with the same value; lists compare whole and in order, so a patch would be empty. */
+function covered(t: unknown, l: unknown): boolean {
+  if (isMap(t)) {
+    if (!isMap(l)) return false;
+    for (const k of Object.keys(t)) {
+      const v = t[k];
+      // Directives and nulls (deletions) take the patch path.
+      if (k.startsWith('$') || v === null || !(k in l) || !covered(v, l[k])) return false;
+    }
+    return true;
+  }
+  if (Array.isArray(t)) return Array.isArray(l) && deepEqual(t, l);
+  return t === l;
+}
+
+/** `covered` for a whole object, leaving out what the three-way merge leaves out (DIF-2): the namespace and empty annotations. */
+function coveredTop(target: JsonMap, live: JsonMap): boolean {
+  for (const k of Object.keys(target)) {
+    if (k !== 'metadata') {
+      if (!(k in live) || target[k] === null || !covered(target[k], live[k])) return false;
+      continue;
+    }
+    const tm = target.metadata;
+    const lm = live.metadata;
+    if (!isMap(tm) || !isMap(lm)) return false;
+    for (const mk of Object.keys(tm)) {
+      if (mk === 'namespace') continue;
+      const v = tm[mk];
+      if (mk === 'annotations' && (v === null || (isMap(v) && Object.keys(v).length === 0))) continue;
+      if (v === null || !(mk in lm) || !covered(v, lm[mk])) return false;
+    }
+  }
+  return true;
+}
+
+/** The last-applied configuration is the target, as the three-way merge sees them (namespace and empty annotations aside). */
+function sameApplied(orig: JsonMap, target: JsonMap): boolean {
+  const strip = (o: JsonMap): JsonMap => {
+    if (!isMap(o.metadata)) return o;
+    const { namespace: _ns, ...md } = o.metadata;
+    if (md.annotations === null || (isMap(md.annotations) && Object.keys(md.annotations).length === 0)) delete md.annotations;
+    return { ...o, metadata: md };
+  };
+  return deepEqual(strip(orig), strip(target));
 }
 
 /**

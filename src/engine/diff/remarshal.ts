@@ -86,6 +86,7 @@ function dropEmpty(v: unknown, atTop: boolean, kindKey: string): unknown {
   if (!isMap(v)) return v;
   const out: JsonMap = {};
   for (const [k, val] of Object.entries(v)) {
+    if (val === undefined) continue;
     if (val === null) {
       // Role/ClusterRole `rules` has no omitempty; metadata.creationTimestamp is dropped later by Normalize.
       if (!(atTop && k === 'rules' && kindKey.startsWith('rbac.authorization.k8s.io/'))) continue;
@@ -100,12 +101,20 @@ function dropEmpty(v: unknown, atTop: boolean, kindKey: string): unknown {
 
 /** Remarshals one object in place semantics (returns a new object); non-built-in kinds only lose type information. */
 export function remarshal(obj: JsonMap, group: string, kind: string): JsonMap {
-  const copy = JSON.parse(JSON.stringify(obj)) as JsonMap;
-  if (!builtinKind(group, kind)) return copy;
+  if (!builtinKind(group, kind)) return JSON.parse(JSON.stringify(obj)) as JsonMap;
   const kindKey = `${group}/${kind}`;
-  const out = dropEmpty(copy, true, kindKey) as JsonMap;
-  for (const path of quantityPaths(group, kind)) updateAt(out, p(path), canonicalQuantity);
+  // dropEmpty builds new maps and lists all the way down, so the input is never changed by what follows.
+  const out = dropEmpty(obj, true, kindKey) as JsonMap;
+  for (const path of splitQuantityPaths(group, kind)) updateAt(out, path, canonicalQuantity);
   return out;
+}
+
+const splitPaths = new Map<string, string[][]>();
+function splitQuantityPaths(group: string, kind: string): string[][] {
+  const key = `${group}/${kind}`;
+  let paths = splitPaths.get(key);
+  if (!paths) splitPaths.set(key, (paths = quantityPaths(group, kind).map(p)));
+  return paths;
 }
 
 export function quantityPaths(group: string, kind: string): string[] {

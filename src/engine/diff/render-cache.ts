@@ -57,18 +57,36 @@ class RecordingView implements FileView {
   }
 }
 
-async function replay(view: FileView, ops: Op[]): Promise<boolean> {
-  for (const o of ops) {
-    let answer: string;
-    try {
-      if (o.op === 'read') answer = hash(await view.readFile(o.path));
-      else if (o.op === 'stat') answer = String(await view.stat(o.path));
-      else answer = JSON.stringify(await view.list(o.path));
-    } catch (e) {
-      answer = failure(e);
-    }
-    if (answer !== o.answer) return false;
+/**
+ * Answers of views that read a commit: a commit never changes, so an answer once computed (a blob read, inflated
+ * and hashed) is kept. Bounded; the oldest answers go first.
+ */
+const commitAnswers = new Map<string, string>();
+const COMMIT_ANSWERS_MAX = 200_000;
+
+async function answerOf(view: FileView, o: Op): Promise<string> {
+  const key = view.commit ? `${view.root}\0${view.commit}\0${o.op}\0${o.path}` : undefined;
+  if (key) {
+    const known = commitAnswers.get(key);
+    if (known !== undefined) return known;
   }
+  let answer: string;
+  try {
+    if (o.op === 'read') answer = hash(await view.readFile(o.path));
+    else if (o.op === 'stat') answer = String(await view.stat(o.path));
+    else answer = JSON.stringify(await view.list(o.path));
+  } catch (e) {
+    answer = failure(e);
+  }
+  if (key) {
+    if (commitAnswers.size >= COMMIT_ANSWERS_MAX) commitAnswers.delete(commitAnswers.keys().next().value!);
+    commitAnswers.set(key, answer);
+  }
+  return answer;
+}
+
+async function replay(view: FileView, ops: Op[]): Promise<boolean> {
+  for (const o of ops) if ((await answerOf(view, o)) !== o.answer) return false;
   return true;
 }
 

@@ -3,7 +3,7 @@
  * what sync status, `update` vs `unchanged` and ApplyOutOfSyncOnly use. The diff is asynchronous, so the pairs are
  * made first, diffed, and the plan is then built on the answers.
  */
-import { isModified as diffIsModified, type DiffOptions } from '../diff/index.ts';
+import { isModified as diffIsModified, respectIgnoreDifferences, type DiffOptions } from '../diff/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import { isModified as approximate } from './modified.ts';
 import { planPrepared, preparePairs } from './plan.ts';
@@ -26,5 +26,13 @@ export async function planSyncWithDiff(input: PlanInput, opts: PlanDiffOptions =
     const results = await Promise.all(batch.map(async (p) => diffIsModified(p.target!, p.live!, { ...opts.diff, serverSideApply })));
     batch.forEach((p, j) => modified.set(p.live!, results[j]!));
   }
-  return planPrepared({ ...input, isModified: (t, l) => modified.get(l) ?? approximate(t, l) }, prepared);
+  const plan = planPrepared({ ...input, isModified: (t, l) => modified.get(l) ?? approximate(t, l) }, prepared);
+  // OPT-10: what the sync applies keeps live's values of the ignored fields, so the sync does not undo them.
+  if ((input.app.syncOptions ?? []).includes('RespectIgnoreDifferences=true')) {
+    for (const t of plan.tasks) {
+      if (!t.target || !t.live || t.hook) continue;
+      t.target = respectIgnoreDifferences(t.target as never, t.live as never, opts.diff?.ignoreDifferences ?? [], opts.diff?.system) as unknown as KubeObject;
+    }
+  }
+  return plan;
 }

@@ -202,6 +202,32 @@ interface TreeEntry {
  * The files of one commit, read straight from the object database: no checkout, no `git` process, nothing written.
  * Trees are cached by object id, so walking the same folders again costs nothing.
  */
+/**
+ * Blob contents by object id: an id names its content forever, and reading a loose object costs a file read, an
+ * inflate and a SHA-1 check each time (repeated diffs in one process read the same blobs again). Bounded by bytes;
+ * callers get a copy so that the cached bytes never change.
+ */
+const blobs = new Map<string, Uint8Array>();
+let blobBytes = 0;
+const BLOB_BUDGET = 64 << 20;
+
+async function readBlobCached(gitdir: string, oid: string): Promise<Uint8Array> {
+  const key = `${gitdir}\0${oid}`;
+  const hit = blobs.get(key);
+  if (hit) return hit.slice();
+  const { blob } = await git.readBlob({ fs, gitdir, oid, cache: cacheFor(gitdir) });
+  if (blob.byteLength <= BLOB_BUDGET / 16) {
+    blobs.set(key, blob.slice());
+    blobBytes += blob.byteLength;
+    while (blobBytes > BLOB_BUDGET) {
+      const [k, v] = blobs.entries().next().value!;
+      blobs.delete(k);
+      blobBytes -= v.byteLength;
+    }
+  }
+  return blob;
+}
+
 export class GitRevisionView implements FileView {
   readonly label: string;
   readonly root: string;
@@ -270,8 +296,7 @@ export class GitRevisionView implements FileView {
     if (!e) throw new SourceError('ENOENT', rel, `${rel || '.'}: no such file or directory at ${this.label}`);
     if (e.type === 'tree') throw new SourceError('EISDIR', rel, `${rel || '.'}: is a directory, not a file`);
     if (e.type !== 'blob') throw new SourceError('ENOENT', rel, `${rel}: is a submodule, not a file`);
-    const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: e.oid, cache: cacheFor(this.gitdir) });
-    return blob;
+    return readBlobCached(this.gitdir, e.oid);
   }
 
   async readText(path: string): Promise<string> {
