@@ -86,30 +86,51 @@ export interface IndexedRender {
   error?: string;
 }
 
-/** Where every source line went, over a set of renders. */
+/**
+ * Where every source line went, over a set of renders. Built lazily: the first question about a file walks every
+ * rendered node once, keeping only that file's lines (a walk that allocates nothing for the rest is several times
+ * cheaper than indexing every file); `files()` indexes everything.
+ */
 export class ProvenanceIndex {
   private byFile = new Map<string, Map<number, Hit[]>>();
+  /** Files already indexed (every file once `complete`). */
+  private indexed = new Set<string>();
+  private complete = false;
   private secrets: (SecretValues | undefined)[] = [];
   readonly renders: readonly IndexedRender[];
 
   constructor(renders: readonly IndexedRender[]) {
     this.renders = renders;
-    renders.forEach((r, o) => {
-      if (!r.result) return;
-      r.result.resources.forEach((res, i) => this.addObject(o, i, res));
-    });
   }
 
   /** Files the index knows lines of (every file some rendered field came from). */
   files(): string[] {
+    this.ensure(undefined);
     return [...this.byFile.keys()].sort();
   }
 
+  /** Indexes `only` (a file), or every file. */
+  private ensure(only: string | undefined): void {
+    if (this.complete || (only !== undefined && this.indexed.has(only))) return;
+    if (only === undefined) this.byFile.clear();
+    this.only = only;
+    this.lastFile = '';
+    this.lastLines = undefined;
+    const segs: (string | number)[] = [];
+    this.renders.forEach((r, o) => {
+      if (!r.result) return;
+      r.result.resources.forEach((res, i) => this.visit(o, i, res.node, segs, undefined, only === undefined ? '' : undefined));
+    });
+    if (only === undefined) this.complete = true;
+    else this.indexed.add(only);
+  }
+
+  private only: string | undefined;
   private lastFile = '';
   private lastLines?: Map<number, Hit[]>;
 
   private add(loc: Loc | undefined, overlay: number, resource: number, path: string, node: YNode, via: string, effective: boolean): void {
-    if (!loc) return;
+    if (!loc || (this.only !== undefined && loc.file !== this.only)) return;
     let lines = loc.file === this.lastFile ? this.lastLines : this.byFile.get(loc.file);
     if (!lines) this.byFile.set(loc.file, (lines = new Map()));
     this.lastFile = loc.file;
@@ -120,13 +141,28 @@ export class ProvenanceIndex {
     else lines.set(loc.line, [hit]);
   }
 
-  private addObject(overlay: number, resource: number, r: RenderedResource): void {
-    this.visit(overlay, resource, r.node, '', undefined);
+  /** Whether any location of this field is in the file being indexed (always, when indexing every file). */
+  private touches(node: YNode, key: ScalarNode | undefined): boolean {
+    const f = this.only;
+    if (f === undefined) return true;
+    if (node.origin?.file === f || key?.origin?.file === f) return true;
+    const h = node.history;
+    if (h) {
+      for (const c of h) {
+        if (c.at?.file === f) return true;
+        if (c.from) for (const l of c.from) if (l.file === f) return true;
+      }
+    }
+    return false;
   }
 
-  // A method, not a closure made per object: building the index walks every rendered node of every overlay.
-  private visit(overlay: number, resource: number, node: YNode, path: string, key: ScalarNode | undefined): void {
-    if (path !== '') {
+  // A method, not a closure made per object: indexing walks every rendered node of every overlay. Indexing every
+  // file, the JSON pointer grows along (`full`); indexing one file, it is joined from `segs` (the keys and indexes
+  // on the way down) only for the few fields kept.
+  private visit(overlay: number, resource: number, node: YNode, segs: (string | number)[], key: ScalarNode | undefined, full: string | undefined): void {
+    if (segs.length && this.touches(node, key)) {
+      let path = full ?? '';
+      if (full === undefined) for (const seg of segs) path += '/' + (typeof seg === 'string' ? escapeSegment(seg) : seg);
       const h = node.history;
       // Walk back from the last change: every change from the last overwriting one on decides the value; when
       // none overwrote, where the field was written decides it too (decidingFrom -1).
@@ -152,14 +188,23 @@ export class ProvenanceIndex {
       }
     }
     if (node.kind === 'map') {
-      for (const e of node.entries) this.visit(overlay, resource, e.value, path + '/' + escapeSegment(e.key.value), e.key);
+      for (const e of node.entries) {
+        segs.push(e.key.value);
+        this.visit(overlay, resource, e.value, segs, e.key, full === undefined ? undefined : full + '/' + escapeSegment(e.key.value));
+        segs.pop();
+      }
     } else if (node.kind === 'seq') {
-      for (let i = 0; i < node.items.length; i++) this.visit(overlay, resource, node.items[i]!, path + '/' + i, undefined);
+      for (let i = 0; i < node.items.length; i++) {
+        segs.push(i);
+        this.visit(overlay, resource, node.items[i]!, segs, undefined, full === undefined ? undefined : full + '/' + i);
+        segs.pop();
+      }
     }
   }
 
   /** Everything line `line` (1-based) of `file` (repo-relative POSIX) takes part in. */
   affects(file: string, line: number): AffectsReport {
+    this.ensure(normalize(file));
     const hits = this.byFile.get(normalize(file))?.get(line) ?? [];
     // overlay → resource → path → field
     const grouped = new Map<number, Map<number, Map<string, AffectedField & { node: YNode }>>>();

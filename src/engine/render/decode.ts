@@ -114,7 +114,7 @@ export interface DecodeContext {
 
 function typeError(n: YNode, s: Schema, ctx: DecodeContext): GitOpsError {
   return new GitOpsError(
-    `invalid ${ctx.what}: cannot use a ${goType(n)} as ${goTypeName(s)} (field ${ctx.path})`,
+    `invalid ${ctx.what}: cannot use ${/^[aeiou]/.test(goType(n)) ? 'an' : 'a'} ${goType(n)} as ${goTypeName(s)} (field ${ctx.path})`,
     n.origin,
     'kustomization',
   );
