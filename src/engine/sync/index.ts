@@ -8,6 +8,19 @@
  *   await target.close();
  *
  * `executePlan(plan, target, opts)` runs a plan made elsewhere (the editor's plan view).
+ *
+ * For an editor or another front end:
+ * - `checkTargetSafety(target, { confirmContext, confirmPrune, prune })` is the rails' decision (local or not and why,
+ *   a refusal in words, whether a server-side dry-run runs first); `syncApp` applies the same decision itself and
+ *   throws `SyncRefusedError` (nothing read or written) when it refuses.
+ * - `planForTarget(...)` is the plan `syncApp` will run, for a confirmation dialog's summary.
+ * - `onEvent` receives `SyncEvent`s: `started`, `server-dry-run`, `wave`, `task` (a `ResourceResult` with done/total),
+ *   `hook-deleted`, `retry`, `waiting`, `operation` (phase and message). No event carries a Secret value.
+ * - `approvePrune(names)` is asked once when a wave holds Prune=confirm objects; without it the sync stops there
+ *   and the result lists them in `pruneConfirmationNeeded`.
+ * - The result (`SyncResult`) has Argo CD's operation-state fields (`phase` Succeeded/Failed/Error, `message`,
+ *   `resources`), the result of each plan task by index (`tasks`), and `report` (applied, pruned, pending,
+ *   hooksDeleted); `cancelled`, `timedOut` and `waitingFor` say why an operation stopped early.
  */
 import type { Plan } from '../plan/index.ts';
 import type { ClusterTarget } from '../cluster/index.ts';
