@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Sandbox, SandboxServer } from '../../src/engine/sandbox/index.ts';
-import { syncInput } from '../../src/extension/engine/api.ts';
+import { planPreview, syncInput } from '../../src/extension/engine/api.ts';
 import { viewRows } from '../../src/extension/engine/plan-view.ts';
 import { checkTarget, runSync, targetChoices, type SyncProgress } from '../../src/extension/engine/sync-api.ts';
+import { deployRepo } from '../helpers/apps-fixture.ts';
 
 const OVERLAY = fileURLToPath(new URL('../e2e/fixture-repo/apps/shop/overlays/prod', import.meta.url));
 // The overlay's secretGenerator literal, and its base64 as it would sit in the Secret's data.
@@ -152,5 +153,22 @@ test('Sync… through a kube context: a served sandbox under a kind- context get
     assertNoSecret('the progress events (context)', progress);
   } finally {
     await server.stop();
+  }
+});
+
+test('an ApplicationSet is not synced as one app: Sync… says to sync one of the apps it generates, while its preview still plans them', async () => {
+  const repo = deployRepo();
+  try {
+    const input = await syncInput({ kind: 'app', repo: repo.dir, name: 'podinfo-regions' });
+    assert.match(input.error?.message ?? '', /podinfo-regions is an ApplicationSet: Argo CD syncs each app it generates on its own \(podinfo-/);
+    assert.equal(input.desired.length, 0);
+    const view = await runSync(input, { to: 'sandbox' });
+    assert.equal(view.sync?.phase, 'Error');
+    assert.equal(view.sync?.applied, 0);
+    const preview = await planPreview({ kind: 'app', repo: repo.dir, name: 'podinfo-regions' });
+    assert.equal(preview.error, undefined);
+    assert.ok(preview.phases.length > 0);
+  } finally {
+    repo.cleanup();
   }
 });

@@ -46,7 +46,8 @@ With --cluster/--context: the render (of the working tree, or of --rev) against 
   --context <name>            a kube context from your kubeconfig (read only)
   --server-side-diff          compare as a controller with --server-side-diff-enabled: a server-side-apply dry-run
                               (of the sandbox, or of the context's API server) predicts live; an Application's
-                              compare-options annotation ServerSideDiff=true/false still decides for that app
+                              compare-options annotation ServerSideDiff=true/false still decides for that app.
+                              Also on when the repo's argocd-cmd-params-cm sets controller.diff.server.side: "true"
 Output: text (default), --json, or --markdown (a PR comment, at most 65,000 characters).
 Exit code: 0 no difference, 1 differences, 2 an error.`;
 
@@ -106,8 +107,16 @@ function parseArgs(args: string[]): Args {
   return out;
 }
 
-async function systemSettings(view: FileView): Promise<SystemSettings> {
-  // argocd-cm is looked for where deploy repos keep it: the repo root and an argocd/ folder.
+interface ControllerSettings {
+  system: SystemSettings;
+  /** argocd-cmd-params-cm `controller.diff.server.side: "true"` (DIF-4), when the repo has one. */
+  serverSideDiff: boolean;
+}
+
+async function systemSettings(view: FileView): Promise<ControllerSettings> {
+  // argocd-cm (and argocd-cmd-params-cm) are looked for where deploy repos keep them: the repo root and an argocd/ folder.
+  let system: SystemSettings | undefined;
+  let serverSideDiff: boolean | undefined;
   for (const dir of ['', 'argocd', 'argo-cd', 'bootstrap']) {
     if ((await view.stat(dir || '')) !== 'dir') continue;
     let objects: KubeObject[] = [];
@@ -116,10 +125,12 @@ async function systemSettings(view: FileView): Promise<SystemSettings> {
     } catch {
       continue;
     }
-    const cm = findArgocdCm(objects);
-    if (cm) return parseArgocdCm(cm.data as Record<string, unknown> | undefined, `${dir ? dir + '/' : ''}argocd-cm`);
+    const cm = system ? undefined : findArgocdCm(objects);
+    if (cm) system = parseArgocdCm(cm.data as Record<string, unknown> | undefined, `${dir ? dir + '/' : ''}argocd-cm`);
+    const params = objects.find((o) => o.kind === 'ConfigMap' && o.apiVersion === 'v1' && o.metadata?.name === 'argocd-cmd-params-cm');
+    if (params && serverSideDiff === undefined) serverSideDiff = String((params.data as Record<string, unknown> | undefined)?.['controller.diff.server.side'] ?? '').trim() === 'true';
   }
-  return defaultSystemSettings();
+  return { system: system ?? defaultSystemSettings(), serverSideDiff: serverSideDiff ?? false };
 }
 
 async function sandboxSource(spec: string, cwd: string): Promise<LiveSource> {
@@ -165,7 +176,8 @@ async function run(args: Args, io: CliIO, errors: string[], notes: string[]): Pr
     if (live) desiredView = revView;
     else before = revView;
   }
-  const system = await systemSettings(worktree);
+  const { system, serverSideDiff } = await systemSettings(worktree);
+  const ssd = args.serverSideDiff || serverSideDiff;
   const render = folderRenderer(kustomizeRenderer());
   if (args.dir !== undefined) {
     const name = basename(path) || 'root';
@@ -175,12 +187,12 @@ async function run(args: Args, io: CliIO, errors: string[], notes: string[]): Pr
     }
     const source = await liveSource(args, io);
     const targets = (await render(desiredView, rel)) ?? [];
-    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system, serverSideDiff: args.serverSideDiff });
+    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system, serverSideDiff: ssd });
     return [{ ...r, path: rel || '.' }];
   }
   if (args.app !== undefined || args.all) {
     const r = live
-      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: appsRenderer(), app: args.app, system, serverSideDiff: args.serverSideDiff })
+      ? await diffAppsLive({ view: desiredView, source: await liveSource(args, io), renderer: appsRenderer(), app: args.app, system, serverSideDiff: ssd })
       : await diffAppsRevisions({ before: before!, after: worktree, renderer: appsRenderer(), app: args.app, system });
     if (args.app !== undefined && !r.apps.length && !r.errors.length) throw new GitOpsError(`--app ${args.app}: no Application or Kustomization with that name in the repo`, undefined, 'no-app');
     errors.push(...r.errors);

@@ -140,7 +140,12 @@ class Discovery {
       const name = str(meta.name);
       const res = await expandApplicationSet(obj, at, node, this.ctx);
       for (const e of res.errors) this.error({ ...e, app: name });
-      return { list: res.apps.map((g: GeneratedApp) => ({ entry: applicationEntry(g.manifest, g.definedIn, this.ctx, { generatedBy: name, parent }) })), set: name };
+      const list = res.apps.map((g: GeneratedApp) => {
+        const entry = applicationEntry(g.manifest, g.definedIn, this.ctx, { generatedBy: name, parent });
+        if (g.notes.length) entry.revisionNote = [entry.revisionNote, ...g.notes].filter(Boolean).join('; ');
+        return { entry };
+      });
+      return { list, set: name };
     }
     if (kind === 'Kustomization') {
       const ns = str(meta.namespace) || (parent?.flux?.targetNamespace ?? parent?.namespace ?? 'flux-system');

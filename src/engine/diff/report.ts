@@ -47,7 +47,9 @@ export function diffText(apps: AppDiff[], opts: { color?: boolean } = {}): strin
     for (const w of app.warnings) out.push(`warning: ${w}`);
     for (const o of list) {
       const extra = o.change === 'renamed' ? ` (was ${o.previousName})` : o.change === 'changed' && o.fields.length ? ` ${o.fields.join(' ')}` : '';
-      out.push(`${SIGN[o.change]} ${describe(o)}: ${o.change}${extra}`);
+      // How a live object was compared, when it is not Argo CD's default client-side diff (DIF-3, DIF-4).
+      const how = o.mode === 'server-side-diff' ? ' (server-side diff)' : o.mode === 'server-side-apply' ? ' (server-side apply diff)' : '';
+      out.push(`${SIGN[o.change]} ${describe(o)}: ${o.change}${extra}${how}`);
       if (o.diff) out.push(...o.diff.replace(/\n$/, '').split('\n').map(paint));
     }
     out.push('');
