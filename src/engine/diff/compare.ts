@@ -119,16 +119,31 @@ function dropLastApplied(obj: JsonMap): JsonMap {
   return obj;
 }
 
+/** A shallow copy whose metadata, labels and annotations are its own. */
+function withOwnMetadata(obj: JsonMap): JsonMap {
+  if (!isMap(obj.metadata)) return { ...obj };
+  const md: JsonMap = { ...obj.metadata };
+  if (isMap(md.labels)) md.labels = { ...md.labels };
+  if (isMap(md.annotations)) md.annotations = { ...md.annotations };
+  return { ...obj, metadata: md };
+}
+
 function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: DiffOptions, warnings: string[]): RawResult {
   const system = opts.system ?? defaultSystemSettings();
-  let target = targetIn ? clone(targetIn) : null;
-  let live = liveIn ? clone(liveIn) : null;
+  // Step 1 changes only labels and annotations, and remarshal (step 3) builds new objects, so a copy of the metadata
+  // is enough to keep the caller's objects unchanged; step 2 edits anywhere and gets full copies.
+  let target = targetIn ? withOwnMetadata(targetIn) : null;
+  let live = liveIn ? withOwnMetadata(liveIn) : null;
   const rules = opts.ignoreDifferences ?? [];
   // 1. tracking normalisation (TRK-4); 2. managedFieldsManagers (DIF-6).
   if (target && live) {
     normalizeTracking(live, target, system.tracking);
     const managers = managersFor(identityOf(target), rules, system.overrides);
-    if (managers.length) normalizeManagedFields(live, target, managers);
+    if (managers.length) {
+      target = clone(target);
+      live = clone(live);
+      normalizeManagedFields(live, target, managers);
+    }
   }
   const ctx: NormalizeContext = {
     ignore: new IgnoreNormalizer(rules, system.overrides, opts.jqTimeoutMs ?? DEFAULT_JQ_TIMEOUT_MS),
