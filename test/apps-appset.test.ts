@@ -304,6 +304,30 @@ ${paths}`;
   });
 });
 
+describe('SET-4/SET-5 git generator revision', () => {
+  test('a git generator reading another revision than the one shown says so on each app it generates', async () => {
+    const set = (revision: string) =>
+      appset(`  generators:
+    - matrix:
+        generators:
+          - list:
+              elements: [{env: prod}]
+          - git:
+              repoURL: ${REPO}
+              revision: ${revision}
+              directories:
+                - path: 'svc/*'`, show('x', '{{path.basename}}-{{env}}'));
+    const files = { 'svc/a/cm.yaml': 'kind: ConfigMap\n' };
+    const other = await expand({ ...files, 'set.yaml': set('release-1.0') }, { currentBranch: 'main' });
+    assert.deepEqual(other.apps.map((a) => [a.name, a.revisionNote]), [['a-prod', 'git generator reads release-1.0; showing branch main']]);
+    const same = await expand({ ...files, 'set.yaml': set('main') }, { currentBranch: 'main' });
+    assert.deepEqual(same.apps.map((a) => [a.name, a.revisionNote]), [['a-prod', undefined]]);
+    const rev = await expand({ ...files, 'set.yaml': set('HEAD') }, { rev: 'v1.2.0' });
+    // The generated app's own source has no targetRevision (HEAD) either: both notes.
+    assert.deepEqual(rev.apps.map((a) => a.revisionNote), ['targets HEAD (the default branch); showing revision v1.2.0; git generator reads HEAD (the default branch); showing revision v1.2.0']);
+  });
+});
+
 describe('SET-5 git files generator', () => {
   const files = {
     'config/eu/cluster.json': '{"cluster": {"name": "eu", "size": 1000000}, "enabled": true}',

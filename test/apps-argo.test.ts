@@ -360,3 +360,22 @@ test('apps <folder> inside a repository lists the apps written below it; paths s
   assert.match(flux.out, /^Flux \(in dependency order\)$/m);
   assert.doesNotMatch(flux.out, /^Argo CD$/m);
 });
+
+test('.argocd-source.yaml and .argocd-source-<app>.yaml in the app folder override the Application\'s kustomize options, the app-specific file last', async (t) => {
+  const app = (name: string): string =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: ${name}, namespace: argocd}\nspec:\n  source:\n    repoURL: ${REPO}\n    path: apps/web/base\n    kustomize:\n      namePrefix: from-app-\n      nameSuffix: -kept\n  destination: {server: https://kubernetes.default.svc, namespace: ${name}}\n`;
+  const repo = scratchRepo({
+    ...WEB_BASE,
+    'apps/web/base/.argocd-source.yaml': 'kustomize:\n  namePrefix: shared-\n',
+    'apps/web/base/.argocd-source-blue.yaml': 'kustomize:\n  namePrefix: blue-\n  images: [nginx:1.27]\n',
+    'argocd/blue.yaml': app('blue'),
+    'argocd/green.yaml': app('green'),
+  });
+  t.after(() => repo.cleanup());
+  const r = await discoverApps((await openView(repo.dir)).view);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(byName(r, 'blue').render!.objects.map(key), ['Service/blue/blue-web-kept', 'Deployment/blue/blue-web-kept']);
+  assert.deepEqual(byName(r, 'green').render!.objects.map(key), ['Service/green/shared-web-kept', 'Deployment/green/shared-web-kept']);
+  const image = (byName(r, 'blue').render!.objects[1] as KubeObject & { spec: { template: { spec: { containers: { image: string }[] } } } }).spec.template.spec.containers[0]!.image;
+  assert.equal(image, 'nginx:1.27');
+});

@@ -294,3 +294,33 @@ describe('FLX-2 and FLX-3', () => {
     assert.deepEqual(errors, []);
   });
 });
+
+describe('Flux sources', () => {
+  test('a Kustomization of another GitRepository, or of an OCIRepository, is listed as external with the reason; a branch other than the current one is noted', async () => {
+    const other = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: platform\n  namespace: flux-system\nspec:\n  url: ssh://git@github.com/example/platform.git\n  ref:\n    branch: main\n';
+    const release = GITREPO.replace('name: flux-system', 'name: release').replace('branch: main', 'branch: release-1.2');
+    const ks2 = (name: string, kind: string, source: string): string => ks('', name).replace('kind: GitRepository\n    name: flux-system', `kind: ${kind}\n    name: ${source}`);
+    const r = await discoverApps(
+      new MemoryView({
+        'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+        'flux/source.yaml': GITREPO,
+        'flux/platform.yaml': other,
+        'flux/release.yaml': release,
+        'flux/ours.yaml': ks('', 'ours'),
+        'flux/theirs.yaml': ks2('theirs', 'GitRepository', 'platform'),
+        'flux/oci.yaml': ks2('oci', 'OCIRepository', 'manifests'),
+        'flux/released.yaml': ks2('released', 'GitRepository', 'release'),
+      }),
+      { remotes: ['git@github.com:example/deploy-repo.git'], renderer: listingRenderer, currentBranch: 'main' },
+    );
+    const row = (n: string) => {
+      const a = r.apps.find((x) => x.name === n)!;
+      return [a.external, a.externalReason ?? '', a.revisionNote ?? '', a.render?.ok ?? false];
+    };
+    assert.deepEqual(row('ours'), [false, '', '', true]);
+    assert.deepEqual(row('theirs'), [true, 'GitRepository flux-system/platform reads ssh://git@github.com/example/platform.git is another repository (this one is git@github.com:example/deploy-repo.git)', '', false]);
+    assert.deepEqual(row('oci'), [true, 'OCIRepository flux-system/manifests is not a git repository', '', false]);
+    assert.deepEqual(row('released'), [false, '', 'targets release-1.2; showing branch main', true]);
+    assert.deepEqual(r.errors, []);
+  });
+});

@@ -69,3 +69,33 @@ test('IAMPolicyGenerator: the ServiceAccount it writes is located at the config 
   assert.deepEqual(anno.origin, { file: 'kustomization.yaml', line: 11, column: 11 });
   assert.match(await errorOf({ 'kustomization.yaml': kust.replace('cloud: gke', 'cloud: aws') }), /^kustomization\.yaml:7:10: IAMPolicyGenerator: cloud provider aws not supported yet/);
 });
+
+test('a symlinked file that points out of the kustomization folder is refused, in the working tree and at a revision; one inside is read', async (t) => {
+  const { ScratchRepo } = await import('./helpers/git.ts');
+  const { symlinkSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { openView } = await import('../src/engine/source/index.ts');
+  const repo = new ScratchRepo('gs-render-symlink-');
+  t.after(() => repo.cleanup());
+  repo.write({
+    'shared/cm.yaml': CM,
+    'app/cm.yaml': CM.replace('name: c', 'name: inside'),
+    'app/kustomization.yaml': 'resources:\n- link.yaml\n',
+    'inner/kustomization.yaml': 'resources:\n- sub/link.yaml\n',
+    'inner/cm.yaml': CM,
+  });
+  symlinkSync('../shared/cm.yaml', join(repo.dir, 'app/link.yaml'));
+  repo.write({ 'inner/sub/.keep': '' });
+  symlinkSync('../cm.yaml', join(repo.dir, 'inner/sub/link.yaml'));
+  repo.commit('links');
+  for (const rev of [undefined, 'HEAD']) {
+    const { view } = await openView(repo.dir, { rev });
+    await assert.rejects(
+      new Renderer().render(view, 'app'),
+      (e: unknown) => isGitOpsError(e) && /^app\/kustomization\.yaml:2:3: resource link\.yaml is a symlink to shared\/cm\.yaml, outside the kustomization folder app/.test(e.toString()),
+      `refused at ${rev ?? 'the working tree'}`,
+    );
+    const ok = await new Renderer().render(view, 'inner');
+    assert.match(ok.text, /name: c\n/, `a link inside the folder is read at ${rev ?? 'the working tree'}`);
+  }
+});

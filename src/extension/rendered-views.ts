@@ -65,7 +65,9 @@ export class RenderedViews implements vscode.TextDocumentContentProvider, vscode
       state = { spec, text: '' };
       this.views.set(key, state);
       await this.refresh(uri, { quiet: true, token });
-    } else if (state.running) {
+    } else if (state.running && !state.text) {
+      // Only the first render is waited for: afterwards VS Code asks because we said the text changed, and the
+      // text it should get is the one just set (a render still running will say so again when it ends).
       await state.running;
     }
     return this.views.get(key)?.text ?? state.text;

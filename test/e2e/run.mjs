@@ -138,8 +138,34 @@ try {
     features,
   };
   writeFileSync(join(OUT, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  // The overlay's Secret literal (and its base64) must appear in nothing the extension wrote: the output channel's
+  // lines, the extension-host log, the timings.
+  if (!flags.has('--host-only')) {
+    const canaries = ['e2e-canary-prod-51d2e8', Buffer.from('e2e-canary-prod-51d2e8').toString('base64')];
+    const leaks = [];
+    for (const f of ['extension-output.log', 'extension-host.log', 'extension-timings.jsonl']) {
+      let text = '';
+      try {
+        text = readFileSync(join(OUT, f), 'utf8');
+      } catch {
+        continue;
+      }
+      if (canaries.some((c) => text.includes(c))) leaks.push(f);
+    }
+    const lines = (() => {
+      try {
+        return readFileSync(join(OUT, 'extension-output.log'), 'utf8').split('\n').filter(Boolean).length;
+      } catch {
+        return 0;
+      }
+    })();
+    ui.results.push({
+      name: 'the output channel never shows a Secret value',
+      status: leaks.length || lines === 0 ? 'fail' : 'pass',
+      detail: leaks.length ? `Secret value found in ${leaks.join(', ')}` : lines ? `${lines} output lines, no Secret value` : 'no output lines recorded',
+    });
+  }
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify({ ui: ui.results, host: { code: host.code } }, null, 2)}\n`);
-
   const failed = ui.results.filter((r) => r.status === 'fail');
   const skipped = ui.results.filter((r) => r.status === 'skip');
   console.log('\n== e2e summary');

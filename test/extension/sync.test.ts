@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { dockerUnavailableReason } from '../../src/engine/cluster/index.ts';
 import { Sandbox, SandboxServer } from '../../src/engine/sandbox/index.ts';
-import { syncInput } from '../../src/extension/engine/api.ts';
+import { planPreview, syncInput } from '../../src/extension/engine/api.ts';
 import { viewRows } from '../../src/extension/engine/plan-view.ts';
 import { checkTarget, runSync, targetChoices, type SyncProgress } from '../../src/extension/engine/sync-api.ts';
+import { deployRepo } from '../helpers/apps-fixture.ts';
 
 const OVERLAY = fileURLToPath(new URL('../e2e/fixture-repo/apps/shop/overlays/prod', import.meta.url));
 // The overlay's secretGenerator literal, and its base64 as it would sit in the Secret's data.
@@ -153,4 +155,31 @@ test('Sync… through a kube context: a served sandbox under a kind- context get
   } finally {
     await server.stop();
   }
+});
+
+test('an ApplicationSet is not synced as one app: Sync… says to sync one of the apps it generates, while its preview still plans them', async () => {
+  const repo = deployRepo();
+  try {
+    const input = await syncInput({ kind: 'app', repo: repo.dir, name: 'podinfo-regions' });
+    assert.match(input.error?.message ?? '', /podinfo-regions is an ApplicationSet: Argo CD syncs each app it generates on its own \(podinfo-/);
+    assert.equal(input.desired.length, 0);
+    const view = await runSync(input, { to: 'sandbox' });
+    assert.equal(view.sync?.phase, 'Error');
+    assert.equal(view.sync?.applied, 0);
+    const preview = await planPreview({ kind: 'app', repo: repo.dir, name: 'podinfo-regions' });
+    assert.equal(preview.error, undefined);
+    assert.ok(preview.phases.length > 0);
+  } finally {
+    repo.cleanup();
+  }
+});
+
+test('Sync… to k3s without Docker says so plainly and names the other choices', async (t) => {
+  const why = await dockerUnavailableReason();
+  if (!why) return t.skip('Docker is available here: the k3s path is exercised by the cluster tests');
+  const input = await syncInput({ kind: 'overlay', dir: OVERLAY });
+  const view = await runSync(input, { to: 'k3s' });
+  assert.equal(view.sync?.phase, 'Error');
+  assert.equal(view.sync?.applied, 0);
+  assert.match(view.error?.message ?? '', /^Docker is not available: .+\. Pick the embedded sandbox or a kube context instead\.$/);
 });

@@ -70,6 +70,17 @@ export class FileCache {
     return true;
   }
 
+  private reals = new Map<string, Promise<string | undefined>>();
+
+  /** Where a path really is (symlinks followed), memoised for the build; the path itself for views without links. */
+  realPath(path: string): Promise<string | undefined> {
+    const view = this.view;
+    if (!view.realPath) return Promise.resolve(path);
+    let p = this.reals.get(path);
+    if (!p) this.reals.set(path, (p = view.realPath(path)));
+    return p;
+  }
+
   private note(op: 'stat' | 'bytes', path: string): void {
     for (const s of this.scopes) s.ops.push({ op, path });
   }
@@ -220,6 +231,18 @@ export class Loader {
         at,
         'load-restrictor',
       );
+    }
+    // kustomize checks where a file really is: a symlink in the folder that points out of it is refused too.
+    const real = await this.files.realPath(file);
+    if (real !== file) {
+      const realRoot = (await this.files.realPath(this.root)) ?? this.root;
+      if (real === undefined || !within(real.includes('/') ? real.slice(0, real.lastIndexOf('/')) : '', realRoot)) {
+        throw new GitOpsError(
+          `${what} ${path} is a symlink to ${real ?? 'a file outside the repository'}, outside the kustomization folder ${this.root || '.'}; kustomize's load restrictor refuses files that are not in or below it`,
+          at,
+          'load-restrictor',
+        );
+      }
     }
     const bytes = await this.files.bytes(file);
     if (!bytes) throw new GitOpsError(`${what} ${path} could not be read`, at, 'missing-file');

@@ -290,6 +290,34 @@ export class GitRevisionView implements FileView {
     return entry;
   }
 
+  /** The path with the symlinks in it followed, as `lookup` follows them; undefined when one leaves the repository. */
+  async realPath(path: string, depth = 0): Promise<string | undefined> {
+    const rel = normalizeRel(path);
+    let tree = this.rootTree;
+    const segs = rel ? rel.split('/') : [];
+    for (let i = 0; i < segs.length; i++) {
+      const next = (await this.tree(tree)).get(segs[i]!);
+      if (!next) return rel;
+      if (next.mode === '120000') {
+        if (depth >= 20) return rel;
+        const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: next.oid, cache: cacheFor(this.gitdir) });
+        const target = decoder.decode(blob);
+        if (target.startsWith('/')) return undefined;
+        const parent = segs.slice(0, i).join('/');
+        let resolved: string;
+        try {
+          resolved = normalizeRel((parent ? parent + '/' : '') + target);
+        } catch {
+          return undefined;
+        }
+        return this.realPath([resolved, ...segs.slice(i + 1)].filter(Boolean).join('/'), depth + 1);
+      }
+      if (next.type !== 'tree') return rel;
+      tree = next.oid;
+    }
+    return rel;
+  }
+
   async readFile(path: string): Promise<Uint8Array> {
     const rel = normalizeRel(path);
     const e = await this.lookup(rel);

@@ -44,6 +44,12 @@ export class OverlayView implements FileView {
     return undefined;
   }
 
+  async realPath(path: string): Promise<string | undefined> {
+    const rel = normalizeRel(path);
+    if (this.buffers.has(rel)) return rel;
+    return this.base.realPath ? this.base.realPath(rel) : rel;
+  }
+
   async list(dir: string): Promise<DirEntry[]> {
     const rel = normalizeRel(dir);
     let below: DirEntry[] = [];

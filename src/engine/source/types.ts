@@ -27,6 +27,11 @@ export interface FileView {
   stat(path: string): Promise<EntryKind | undefined>;
   /** Entries sorted by name (byte order), as kustomize and git list them. */
   list(dir: string): Promise<DirEntry[]>;
+  /**
+   * The path with every symlink on the way followed (view-relative), or undefined when a link leads out of the
+   * view's root. Optional: a view without links (or a wrapper that does not forward it) answers the path itself.
+   */
+  realPath?(path: string): Promise<string | undefined>;
 }
 
 export type SourceErrorCode = 'ENOENT' | 'ENOTDIR' | 'EISDIR' | 'EOUTSIDE' | 'EREV' | 'ENOREPO';

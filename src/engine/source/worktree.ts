@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { normalizeRel, compareBytes } from './paths.ts';
 import { SourceError, type DirEntry, type EntryKind, type FileView } from './types.ts';
 
@@ -49,6 +50,30 @@ export class WorktreeView implements FileView {
     } catch {
       return undefined;
     }
+  }
+
+  private realRoot?: string;
+
+  async realPath(path: string): Promise<string | undefined> {
+    const { rel, abs } = this.abs(path);
+    if (this.realRoot === undefined) {
+      try {
+        this.realRoot = realpathSync.native(this.root);
+      } catch {
+        this.realRoot = this.root;
+      }
+    }
+    const root = this.realRoot;
+    let real: string;
+    try {
+      // One realpath(3) call, synchronous: cheaper than the thread pool for the few files of a kustomization.
+      real = realpathSync.native(abs);
+    } catch {
+      return rel;
+    }
+    if (real === root) return '';
+    if (!real.startsWith(root + sep)) return undefined;
+    return relative(root, real).split(sep).join('/');
   }
 
   async list(dir: string): Promise<DirEntry[]> {

@@ -331,9 +331,17 @@ export interface SyncInput {
   error?: { message: string; source?: SourceLink };
 }
 
-export async function syncInput(target: RenderTarget, opts: RenderOptions = {}): Promise<SyncInput> {
-  const name = target.kind === 'overlay' ? target.dir.split('/').pop() || target.dir : target.name;
+export async function syncInput(target: RenderTarget, opts: RenderOptions = {}, use: 'sync' | 'preview' = 'sync'): Promise<SyncInput> {
+  let name = target.kind === 'overlay' ? target.dir.split('/').pop() || target.dir : target.name;
   const none: SyncInput = { name, app: { name, destinationNamespace: '' }, desired: [], sources: [] };
+  if (target.kind === 'app' && use === 'sync') {
+    // An ApplicationSet is not synced itself: Argo CD syncs each Application it generates, one operation each.
+    const { result } = await discover(target.repo, opts).catch(() => ({ result: undefined }));
+    const matched = result ? appsNamed(result, target.name) : [];
+    if (matched.length > 1) {
+      return { ...none, error: { message: `${target.name} is an ApplicationSet: Argo CD syncs each app it generates on its own (${matched.map((a) => a.name).join(', ')}); sync one of them from the Applications view` } };
+    }
+  }
   let r: RawRender;
   try {
     r = await rawRender(target, opts);
@@ -359,6 +367,7 @@ export async function syncInput(target: RenderTarget, opts: RenderOptions = {}):
     }
     if (entry) {
       const policy = entry.syncPolicy as { syncOptions?: string[]; automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean } | null };
+      name = entry.name; // the tree passes ids (Application/argocd/shop-prod); titles read better with the name
       app = {
         name: entry.name,
         namespace: entry.namespace,
@@ -382,7 +391,8 @@ export function sourceLookup(sources: [string, SourceLink][]): (k: { group: stri
  * sync it into an empty cluster. Never throws: a failed render becomes the view's error, located.
  */
 export async function planPreview(target: RenderTarget, opts: RenderOptions = {}): Promise<PlanView> {
-  const input = await syncInput(target, opts);
+  // An ApplicationSet's preview shows its apps' tasks together (one plan), as a first look at what it deploys.
+  const input = await syncInput(target, opts, 'preview');
   const title = `Sync preview: ${input.name}`;
   const against = 'an empty cluster (no live state): every object is created';
   const empty: PlanView = { title, app: input.name, against, syncStatus: 'OutOfSync', options: [], prune: false, phases: [], warnings: [], counts: {} };

@@ -21,6 +21,8 @@ export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export interface GeneratedApp {
   manifest: KubeObject;
   definedIn: DefinedIn;
+  /** Notes from the generator that made the app (a git generator reading another revision). */
+  notes: string[];
 }
 
 /** The Application skeleton GetTempApplication builds from an ApplicationSet template. */
@@ -86,6 +88,7 @@ export async function expandApplicationSet(obj: KubeObject, at: DefinedIn, node:
       continue;
     }
     let result;
+    gc.notes = new Set();
     try {
       result = await runGenerator(gen, gc, gpath);
     } catch (err) {
@@ -147,7 +150,7 @@ export async function expandApplicationSet(obj: KubeObject, at: DefinedIn, node:
       }
       seen.set(appName, gi);
       const manifest: KubeObject = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: m as KubeObject['metadata'], spec: app.spec };
-      apps.push({ manifest, definedIn: at });
+      apps.push({ manifest, definedIn: at, notes: [...(gc.notes ?? [])] });
     }
   }
   return { apps, errors };

@@ -6,7 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { formatValue, fromJSON, marshalJSON, mergoMerge, toJSON, type GoMap } from '../gotemplate/index.ts';
 import { isObj, str } from '../application.ts';
-import type { RepoContext } from '../context.ts';
+import { revisionNote, type RepoContext } from '../context.ts';
 import { doublestarMatch, gitPathspecMatch, goPathMatch } from '../glob.ts';
 import { sanitizeName } from '../names.ts';
 import { matchRepo } from '../repo-url.ts';
@@ -39,6 +39,8 @@ export interface GenContext {
   includeHiddenDirectories?: boolean;
   /** applicationsetcontroller.enable.new.git.file.globbing (off by default). */
   newGitFileGlobbing?: boolean;
+  /** Notes for the apps of the generator being run: a git generator reading another revision than the one shown. */
+  notes?: Set<string>;
 }
 
 // ------------------------------------------------------------------------------------------------ helpers
@@ -225,6 +227,9 @@ function checkRepo(g: Record<string, unknown>, gc: GenContext, path: (string | n
   const repoURL = str(g.repoURL);
   const m = matchRepo(repoURL, gc.ctx.remotes);
   if (!m.local) throw new GeneratorError(`git generator reads ${repoURL}, which is not this repository, so its files cannot be listed here`, [...path, 'repoURL']);
+  // The controller lists files at `revision`; the preview lists the files being read, and says so when they differ.
+  const note = revisionNote(str(g.revision), gc.ctx);
+  if (note) gc.notes?.add(`git generator ${note.replace(/^targets/, 'reads')}`);
 }
 
 function gitDirectories(g: Record<string, unknown>, gc: GenContext, path: (string | number)[]): Params[] {
