@@ -95,7 +95,7 @@ test('an app-of-apps cycle is reported at the Application that closes it, and bo
   assert.equal(r.errors[0]!.message, 'app-of-apps cycle: b → a → b');
 });
 
-test('an ApplicationSet with an unknown generator is an error at the generator; the other generators still run', async () => {
+test('an ApplicationSet with an unknown generator is an error at the generator; the apps of its other generators are listed, noted as not applied', async () => {
   const r = await discover({
     'apps/a/cm.yaml': CM,
     'clusters/set.yaml': `apiVersion: argoproj.io/v1alpha1
@@ -125,6 +125,8 @@ spec:
 `,
   });
   assert.deepEqual(r.apps.map((a) => [a.name, a.generatedBy]), [['fine', 'mixed']]);
+  // applicationset_controller.go Reconcile: any generation error stops the reconcile before apps are applied.
+  assert.equal(r.apps[0]!.revisionNote, 'not applied while ApplicationSet mixed has errors: Argo CD creates or updates none of its apps until they are fixed');
   assert.equal(r.errors.length, 1);
   assert.equal(r.errors[0]!.file, 'clusters/set.yaml');
   assert.equal(r.errors[0]!.line, 8);

@@ -396,3 +396,16 @@ test('OPT-4 Replace=true on a Namespace: updated in place with the live resource
   assert.equal(live.metadata.labels?.team, 'shop');
   assert.ok(sb.tryGet(ref('ConfigMap', 'inside')), 'the namespace kept its contents');
 });
+
+test('OPT-10 RespectIgnoreDifferences=true: the sync keeps the live value of an ignored field (replicas scaled by hand stay)', async () => {
+  const ignore = { diff: { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }] } };
+  const replicas = (r: { sandbox: { get: (x: ReturnType<typeof ref>) => KubeObject } }) => (r.sandbox.get(ref('Deployment', 'scaled')).spec as { replicas: number }).replicas;
+  for (const respect of [true, false]) {
+    const first = await sandboxRun([deployment('scaled')], { sandbox: seededSandbox([]) });
+    first.sandbox.patch(ref('Deployment', 'scaled'), { spec: { replicas: 3 } }, 'merge');
+    const app = { ...APP, syncOptions: respect ? ['RespectIgnoreDifferences=true'] : [] };
+    const r = await runSync(first.target, [deployment('scaled', { image: 'registry.example/scaled:2' })], { app, ...ignore });
+    assert.equal(r.result.phase, 'Succeeded', r.result.message);
+    assert.equal(replicas(first), respect ? 3 : 1, respect ? 'the hand-scaled replicas stay' : 'without the option the sync resets them');
+  }
+});

@@ -97,7 +97,7 @@ function sync(a: AppEntry): string {
 
 function renderStatus(a: AppEntry): string {
   if (a.external) return `not rendered: ${a.externalReason}`;
-  if (!a.render) return 'not rendered';
+  if (!a.render) return 'not rendered (--no-render)';
   if (a.render.error) return `error: ${a.render.error.file}:${a.render.error.line}: ${a.render.error.message}`;
   if (!a.render.ok) return `not rendered: ${a.render.warnings[a.render.warnings.length - 1] ?? 'unknown reason'}`;
   const n = a.render.objects.length;
@@ -216,6 +216,8 @@ export const apps: Command = {
     'Finds Argo CD Applications, ApplicationSets (expanded), app-of-apps trees and Flux Kustomizations (in',
     'dependency order), and renders each as its controller would. With --app, prints that app\'s rendered objects.',
     '',
+    '  <repo-dir>    the repository (default: the current directory); a folder inside it lists the apps written',
+    '                below that folder, their paths still read from the repository root',
     '  --rev <rev>   read a git revision (branch, tag, commit, HEAD~1) instead of the working tree',
     '  --json        {"apps": [...], "errors": [...]}',
     '  --no-render   list only (app-of-apps children are found by rendering, so they are missing)',

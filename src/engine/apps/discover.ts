@@ -142,7 +142,11 @@ class Discovery {
       for (const e of res.errors) this.error({ ...e, app: name });
       const list = res.apps.map((g: GeneratedApp) => {
         const entry = applicationEntry(g.manifest, g.definedIn, this.ctx, { generatedBy: name, parent });
-        if (g.notes.length) entry.revisionNote = [entry.revisionNote, ...g.notes].filter(Boolean).join('; ');
+        // The controller applies nothing from a set with any generator or template error (it sets ErrorOccurred and
+        // stops the reconcile): the apps the rest of the set generates are shown, with that said.
+        const blocked = res.errors.length ? `not applied while ApplicationSet ${name} has errors: Argo CD creates or updates none of its apps until they are fixed` : undefined;
+        const notes = [entry.revisionNote, ...g.notes, blocked].filter(Boolean);
+        if (notes.length) entry.revisionNote = notes.join('; ');
         return { entry };
       });
       return { list, set: name };
