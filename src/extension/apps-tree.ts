@@ -14,6 +14,14 @@ type Item =
   | { type: 'errors'; data: AppsTreeData }
   | { type: 'error'; message: string; file: string; line: number };
 
+export interface TreeSnapshot {
+  label: string;
+  description?: string;
+  contextValue?: string;
+  item: unknown;
+  children: TreeSnapshot[];
+}
+
 /** What the view's inline actions and context menu pass to commands. */
 export function itemTarget(item: Item, data: AppsTreeData): TargetArg {
   if (item.type === 'app') return { target: { kind: 'app', repo: data.root, name: item.app.id } };
@@ -154,6 +162,24 @@ export class AppsTree implements vscode.TreeDataProvider<Item>, vscode.Disposabl
         return t;
       }
     }
+  }
+
+  /** The tree as the view shows it (labels, descriptions, context values), each node with the item its actions get. */
+  async snapshot(item?: Item, depth = 0): Promise<TreeSnapshot[]> {
+    if (depth > 4) return [];
+    const out: TreeSnapshot[] = [];
+    for (const child of await this.getChildren(item)) {
+      const t = this.getTreeItem(child);
+      const label = typeof t.label === 'string' ? t.label : (t.label?.label ?? '');
+      out.push({
+        label,
+        description: typeof t.description === 'string' ? t.description : undefined,
+        contextValue: t.contextValue,
+        item: child,
+        children: await this.snapshot(child, depth + 1),
+      });
+    }
+    return out;
   }
 
   dispose(): void {

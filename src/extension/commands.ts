@@ -161,4 +161,6 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg('gitopsSandbox.showOutput', () => log.show());
   // Not in the palette: what the end-to-end run reads for its measurements.
   reg('gitopsSandbox.internal.stats', () => deps.stats());
+  // Not in the palette either: the Applications view as the tree shows it, for the extension-host tests.
+  reg('gitopsSandbox.internal.appsTree', () => deps.apps.snapshot());
 }

@@ -546,6 +546,30 @@ export async function runUiChecks({ url, folder, out, chromiumPath, features, lo
       record('Sync… refuses a prod-like context (deny pattern *prod*)', n.text ? 'pass' : 'fail', n.text.slice(0, 200) || 'no refusal seen', n.shot);
     });
 
+    await step('the Applications view lists the apps and renders one', async () => {
+      if (!features.apps) {
+        record('the Applications view lists the apps; its Render action opens the app render', 'skip', 'the apps engine is not in this build');
+        return;
+      }
+      const icon = page.locator('.activitybar .action-item .action-label[aria-label^="GitOps Sandbox"]').first();
+      if (await icon.count()) await icon.click();
+      else await ui.command('View: Show GitOps Sandbox');
+      const rowOf = (name) => page.locator('.part.sidebar .monaco-list-row', { hasText: name }).first();
+      await rowOf('shop-prod').waitFor({ timeout: 30000 });
+      const rows = norm((await page.locator('.part.sidebar .monaco-list-row').allInnerTexts()).join(' | ')).replace(/\s+/g, ' ');
+      const listed = ['Argo CD', 'platform', 'shop-prod'].every((w) => rows.includes(w));
+      await rowOf('shop-prod').hover();
+      await rowOf('shop-prod').locator('.actions .action-label[aria-label="Render"]').first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'shop-prod.app.yaml' }).first().waitFor({ timeout: 30000 });
+      const editor = ui.editorFor('shop-prod.app.yaml');
+      await editor.locator('.view-lines .view-line').first().waitFor();
+      await page.waitForTimeout(300);
+      const { count } = await ui.findCount(editor, 'namespace: shop-prod');
+      const shot = await ui.screenshot('apps-view-render');
+      const ok = listed && count >= 6;
+      record('the Applications view lists the apps; its Render action opens the app render', ok ? 'pass' : 'fail', ok ? `${rows.slice(0, 140)}; namespace: shop-prod ×${count}` : `rows: ${rows.slice(0, 200)}; namespace matches: ${count}`, shot);
+    });
+
   } catch (e) {
     const shot = await ui.screenshot('fatal').catch(() => undefined);
     record('workbench', 'fail', e instanceof Error ? e.message.split('\n')[0] : String(e), shot);

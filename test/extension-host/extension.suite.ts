@@ -264,6 +264,27 @@ suite('GitOps Sandbox in the extension host', () => {
     assert.ok(view.options.includes('CreateNamespace=true'), view.options.join(','));
   });
 
+  test('the Applications view lists the Argo CD apps; its Render and Sync… actions act on the app', async function () {
+    this.timeout(60000);
+    type Node = { label: string; description?: string; contextValue?: string; item: unknown; children: Node[] };
+    const tree = (await vscode.commands.executeCommand('gitopsSandbox.internal.appsTree')) as Node[];
+    const argo = tree.find((n) => n.label === 'Argo CD');
+    assert.ok(argo, `top level: ${tree.map((n) => n.label).join(', ')}`);
+    assert.deepEqual(argo.children.map((n) => n.label).sort(), ['platform', 'shop-prod']);
+    const shop = argo.children.find((n) => n.label === 'shop-prod')!;
+    assert.equal(shop.contextValue, 'app renderable');
+    assert.match(shop.description ?? '', /apps\/shop\/overlays\/prod/);
+    // The inline Render action passes the tree item itself.
+    await vscode.commands.executeCommand('gitopsSandbox.render', shop.item);
+    const view = await waitFor('the rendered app', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'gitops-sandbox' && d.uri.path.endsWith('/shop-prod.app.yaml')));
+    assert.match(view.getText(), /namespace: shop-prod/);
+    assert.ok(!view.getText().includes('e2e-canary'));
+    // So does its context menu's Sync… (the preset stands in for the picker).
+    const synced = (await vscode.commands.executeCommand('gitopsSandbox.sync', shop.item, { to: 'sandbox', dryRun: true })) as { app: string; sync?: { phase: string } };
+    assert.equal(synced.app, 'shop-prod');
+    assert.equal(synced.sync?.phase, 'Succeeded');
+  });
+
   test('the rendered view follows unsaved edits', async function () {
     const s = await stats();
     if (!s.features.render) this.skip();

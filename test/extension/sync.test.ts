@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { dockerUnavailableReason } from '../../src/engine/cluster/index.ts';
 import { Sandbox, SandboxServer } from '../../src/engine/sandbox/index.ts';
 import { planPreview, syncInput } from '../../src/extension/engine/api.ts';
 import { viewRows } from '../../src/extension/engine/plan-view.ts';
@@ -171,4 +172,14 @@ test('an ApplicationSet is not synced as one app: Sync… says to sync one of th
   } finally {
     repo.cleanup();
   }
+});
+
+test('Sync… to k3s without Docker says so plainly and names the other choices', async (t) => {
+  const why = await dockerUnavailableReason();
+  if (!why) return t.skip('Docker is available here: the k3s path is exercised by the cluster tests');
+  const input = await syncInput({ kind: 'overlay', dir: OVERLAY });
+  const view = await runSync(input, { to: 'k3s' });
+  assert.equal(view.sync?.phase, 'Error');
+  assert.equal(view.sync?.applied, 0);
+  assert.match(view.error?.message ?? '', /^Docker is not available: .+\. Pick the embedded sandbox or a kube context instead\.$/);
 });

@@ -332,7 +332,7 @@ export interface SyncInput {
 }
 
 export async function syncInput(target: RenderTarget, opts: RenderOptions = {}, use: 'sync' | 'preview' = 'sync'): Promise<SyncInput> {
-  const name = target.kind === 'overlay' ? target.dir.split('/').pop() || target.dir : target.name;
+  let name = target.kind === 'overlay' ? target.dir.split('/').pop() || target.dir : target.name;
   const none: SyncInput = { name, app: { name, destinationNamespace: '' }, desired: [], sources: [] };
   if (target.kind === 'app' && use === 'sync') {
     // An ApplicationSet is not synced itself: Argo CD syncs each Application it generates, one operation each.
@@ -367,6 +367,7 @@ export async function syncInput(target: RenderTarget, opts: RenderOptions = {}, 
     }
     if (entry) {
       const policy = entry.syncPolicy as { syncOptions?: string[]; automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean } | null };
+      name = entry.name; // the tree passes ids (Application/argocd/shop-prod); titles read better with the name
       app = {
         name: entry.name,
         namespace: entry.namespace,

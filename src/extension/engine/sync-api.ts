@@ -10,6 +10,7 @@ import { delimiter, join } from 'node:path';
 import { isGitOpsError } from '../../engine/errors/index.ts';
 import {
   DEFAULT_DENY_PATTERNS,
+  DockerUnavailableError,
   assessTarget,
   listKubeContexts,
   openTarget,
@@ -147,6 +148,8 @@ function describe(t: ClusterTarget): string {
 }
 
 function messageOf(e: unknown): string {
+  // The CLI's wording names its flags; the editor names its picker.
+  if (e instanceof DockerUnavailableError) return `Docker is not available: ${e.why}. Pick the embedded sandbox or a kube context instead.`;
   if (isGitOpsError(e)) return e.message;
   return e instanceof Error ? e.message : String(e);
 }
