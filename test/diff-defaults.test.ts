@@ -106,3 +106,15 @@ function subset(a: unknown, b: unknown): boolean {
   if (a && typeof a === 'object') return !!b && typeof b === 'object' && Object.entries(a).every(([k, v]) => subset(v, (b as Record<string, unknown>)[k]));
   return a === b;
 }
+
+test('DIF-1 a diff never changes the objects it is given (tracking normalisation, managed-field rules, defaults, quantities)', () => {
+  const git = deployment({}, { resources: { requests: { cpu: '0.5' } } });
+  git.metadata.annotations = { 'argocd.argoproj.io/tracking-id': 'shop:apps/Deployment:shop/web' };
+  const live = appliedLive(deployment({ replicas: 3 }, { resources: { requests: { cpu: '500m' } } }));
+  live.metadata.labels = { 'app.kubernetes.io/instance': 'shop' };
+  const before = JSON.stringify([git, live]);
+  diffResource(git as never, live as never);
+  diffResource(git as never, live as never, { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', managedFieldsManagers: ['kubectl-client-side-apply'] }] });
+  diffResource(git as never, live as never, { serverSideApply: true });
+  assert.equal(JSON.stringify([git, live]), before);
+});

@@ -125,3 +125,23 @@ test('--all writes rendered.yaml or error.txt per folder, one summary line each,
   assert.equal(good.code, 0, good.stdout + good.stderr);
   assert.ok(existsSync(join(out, 'just-ok/rendered.yaml')), 'a repo-dir that is itself a kustomization writes at the top of --out');
 });
+
+test('--load-restrictor LoadRestrictionsNone reads files outside the kustomization folder, as kubectl kustomize does with the flag', async (t) => {
+  const parity = join(import.meta.dirname, '..', 'test-fixtures', 'parity');
+  for (const c of ['error-outside-root', 'error-patch-file-outside-root', 'error-symlink-outside-root']) {
+    const dir = join(parity, c);
+    const refused = await run(['render', dir]);
+    assert.equal(refused.code, 1, `${c} is refused by default`);
+    assert.match(refused.stderr, /load restrictor refuses/);
+    const r = await run(['render', dir, '--load-restrictor', 'LoadRestrictionsNone']);
+    assert.equal(r.code, 0, r.stderr);
+    const want = await new Promise<string | undefined>((resolve) => {
+      execFile('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dir], (err, stdout) => resolve(err ? undefined : stdout));
+    });
+    if (want === undefined) return t.skip('kubectl not found: compared only the exit codes');
+    assert.equal(r.stdout, want, c);
+  }
+  const bad = await run(['render', join(parity, 'basic-resources'), '--load-restrictor', 'none']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /must be LoadRestrictionsRootOnly or LoadRestrictionsNone/);
+});

@@ -2,16 +2,16 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
 import { explainAll } from '../../engine/provenance/index.ts';
-import { findKustomizations, Renderer, type RenderResult } from '../../engine/render/index.ts';
+import { findKustomizations, Renderer, type LoadRestrictor, type RenderResult } from '../../engine/render/index.ts';
 import { openView, type FileView } from '../../engine/source/index.ts';
 import { emitDocuments, type MapNode, type YNode } from '../../engine/yaml/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
 import { runRenderApp } from './apps.ts';
 
 const USAGE = `Usage:
-  gitops-sandbox render <dir> [--rev <git-rev>] [--show-secrets]
-  gitops-sandbox render <dir> --provenance [--rev <git-rev>]
-  gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--show-secrets]
+  gitops-sandbox render <dir> [--rev <git-rev>] [--load-restrictor <mode>] [--show-secrets]
+  gitops-sandbox render <dir> --provenance [--rev <git-rev>] [--load-restrictor <mode>]
+  gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--load-restrictor <mode>] [--show-secrets]
   gitops-sandbox render --app <name> [<repo-dir>] [--rev <git-rev>] [--show-secrets]
 
 Renders a kustomization folder exactly as \`kubectl kustomize <dir>\` (kustomize v5.5.0) would and prints the
@@ -22,6 +22,10 @@ stream on stdout (exit 0), or the error, located as file:line:column, on stderr 
                     write each stream to <out>/<folder>/rendered.yaml, or the error to <out>/<folder>/error.txt,
                     print one line per folder, and exit 1 if any failed
   --out <dir>       where --all writes
+  --load-restrictor LoadRestrictionsRootOnly | LoadRestrictionsNone
+                    kustomize's load restrictor, as \`kubectl kustomize --load-restrictor\`: the default refuses files
+                    outside the kustomization folder; LoadRestrictionsNone (what Argo CD's kustomize.buildOptions
+                    often set) reads them from anywhere in the repository
   --app <name>      render one Argo CD Application or Flux Kustomization of the repo as its controller would
                     (see \`gitops-sandbox apps\`): <name>, <namespace>/<name> or <kind>/<namespace>/<name>
   --provenance      print, as JSON, each rendered document's id and the provenance of every field instead of the
@@ -38,6 +42,7 @@ interface Args {
   rev?: string;
   showSecrets: boolean;
   provenance: boolean;
+  loadRestrictor?: LoadRestrictor;
 }
 
 function parseArgs(args: string[]): Args {
@@ -57,7 +62,13 @@ function parseArgs(args: string[]): Args {
     else if (x.startsWith('--out=')) a.out = x.slice(6);
     else if (x === '--app') a.app = value();
     else if (x.startsWith('--app=')) a.app = x.slice(6);
-    else if (x === '--show-secrets') a.showSecrets = true;
+    else if (x === '--load-restrictor' || x.startsWith('--load-restrictor=')) {
+      const v = x.includes('=') ? x.slice(x.indexOf('=') + 1) : value();
+      if (v !== 'LoadRestrictionsRootOnly' && v !== 'LoadRestrictionsNone') {
+        throw new UsageError(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not ${v}`);
+      }
+      a.loadRestrictor = v;
+    } else if (x === '--show-secrets') a.showSecrets = true;
     else if (x === '--provenance') a.provenance = true;
     else if (x.startsWith('-')) throw new UsageError(`unknown option ${x}`);
     else if (a.dir === undefined) a.dir = x;
@@ -65,6 +76,7 @@ function parseArgs(args: string[]): Args {
   }
   if (a.app !== undefined) {
     if (a.all !== undefined || a.out !== undefined || a.provenance) throw new UsageError('--app renders one app; --all, --out and --provenance go without it');
+    if (a.loadRestrictor !== undefined) throw new UsageError('--load-restrictor goes with <dir> or --all; an app renders with its own settings');
   } else if (a.all !== undefined) {
     if (a.dir !== undefined) throw new UsageError('give either <dir> or --all <repo-dir>, not both');
     if (a.out === undefined) throw new UsageError('--all needs --out <dir>');
@@ -106,7 +118,7 @@ function describeError(err: unknown): string {
 
 async function renderOne(a: Args, io: CliIO): Promise<number> {
   const { view, rel } = await openView(resolve(io.cwd, a.dir!), { rev: a.rev });
-  const result = await new Renderer().render(view, rel, { provenance: a.provenance });
+  const result = await new Renderer().render(view, rel, { provenance: a.provenance, loadRestrictor: a.loadRestrictor });
   if (a.provenance) io.out(JSON.stringify(explainAll(result.resources), null, 2) + '\n');
   else io.out(a.showSecrets ? result.text : maskedText(result));
   return 0;
@@ -137,7 +149,7 @@ async function renderAll(a: Args, io: CliIO): Promise<number> {
     const target = join(out, sub);
     await mkdir(target, { recursive: true });
     try {
-      const result = await renderer.render(view as FileView, d);
+      const result = await renderer.render(view as FileView, d, { loadRestrictor: a.loadRestrictor });
       await writeFile(join(target, 'rendered.yaml'), a.showSecrets ? result.text : maskedText(result));
       io.out(`ok     ${(sub || '.').padEnd(width)}  ${summary(result)}\n`);
     } catch (err) {

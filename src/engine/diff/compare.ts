@@ -10,7 +10,7 @@ import { normalizeObject, type NormalizeContext } from './normalize.ts';
 import { predictLive, predictLiveFallback } from './three-way.ts';
 import { applySchemeDefaults } from './scheme-defaults.ts';
 import { serverSideApplyOffline } from './ssa.ts';
-import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
+import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair, normalizeSecret } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
 import { changedPaths } from './paths.ts';
@@ -119,22 +119,53 @@ function dropLastApplied(obj: JsonMap): JsonMap {
   return obj;
 }
 
-function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: DiffOptions, warnings: string[]): RawResult {
-  const system = opts.system ?? defaultSystemSettings();
-  let target = targetIn ? clone(targetIn) : null;
-  let live = liveIn ? clone(liveIn) : null;
+/** An unconfigured Argo CD's settings, made once: the diff only reads them. */
+let defaults: SystemSettings | undefined;
+function defaultSettings(): SystemSettings {
+  return (defaults ??= defaultSystemSettings());
+}
+
+/** Normalisers are stateless, so one per (app rules, argocd-cm settings, timeout) serves every pair of a diff. */
+const NO_RULES: IgnoreRule[] = [];
+const normalizers = new WeakMap<IgnoreRule[], WeakMap<SystemSettings, Map<number, IgnoreNormalizer>>>();
+function ignoreNormalizer(rules: IgnoreRule[] | undefined, system: SystemSettings, timeoutMs: number): IgnoreNormalizer {
+  const r = rules ?? NO_RULES;
+  let bySystem = normalizers.get(r);
+  if (!bySystem) normalizers.set(r, (bySystem = new WeakMap()));
+  let byTimeout = bySystem.get(system);
+  if (!byTimeout) bySystem.set(system, (byTimeout = new Map()));
+  let n = byTimeout.get(timeoutMs);
+  if (!n) byTimeout.set(timeoutMs, (n = new IgnoreNormalizer(r, system.overrides, timeoutMs)));
+  return n;
+}
+
+/** A shallow copy whose metadata, labels and annotations are its own. */
+function withOwnMetadata(obj: JsonMap): JsonMap {
+  if (!isMap(obj.metadata)) return { ...obj };
+  const md: JsonMap = { ...obj.metadata };
+  if (isMap(md.labels)) md.labels = { ...md.labels };
+  if (isMap(md.annotations)) md.annotations = { ...md.annotations };
+  return { ...obj, metadata: md };
+}
+
+function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: DiffOptions, warnings: string[], decisionOnly = false): RawResult {
+  const system = opts.system ?? defaultSettings();
+  // Step 1 changes only labels and annotations, and remarshal (step 3) builds new objects, so a copy of the metadata
+  // is enough to keep the caller's objects unchanged; step 2 edits anywhere and gets full copies.
+  let target = targetIn ? withOwnMetadata(targetIn) : null;
+  let live = liveIn ? withOwnMetadata(liveIn) : null;
   const rules = opts.ignoreDifferences ?? [];
   // 1. tracking normalisation (TRK-4); 2. managedFieldsManagers (DIF-6).
   if (target && live) {
     normalizeTracking(live, target, system.tracking);
     const managers = managersFor(identityOf(target), rules, system.overrides);
-    if (managers.length) normalizeManagedFields(live, target, managers);
+    if (managers.length) {
+      target = clone(target);
+      live = clone(live);
+      normalizeManagedFields(live, target, managers);
+    }
   }
-  const ctx: NormalizeContext = {
-    ignore: new IgnoreNormalizer(rules, system.overrides, opts.jqTimeoutMs ?? DEFAULT_JQ_TIMEOUT_MS),
-    system,
-    warnings,
-  };
+  const ctx: NormalizeContext = { ignore: ignoreNormalizer(opts.ignoreDifferences, system, opts.jqTimeoutMs ?? DEFAULT_JQ_TIMEOUT_MS), system, warnings };
   // 3. remarshal, 4. Normalize.
   if (target) target = normalizeObject(remarshal(target, gk(target).group, gk(target).kind), ctx);
   if (live) live = normalizeObject(remarshal(live, gk(live).group, gk(live).kind), ctx);
@@ -163,6 +194,7 @@ function computeDiff(targetIn: JsonMap | null, liveIn: JsonMap | null, opts: Dif
   // When git has not changed since the last apply (or there is none) and live already holds every field git sets,
   // the patch is empty and predicted live is live itself: no merge needed (the common case of a synced object).
   if ((orig === target || sameApplied(orig, target)) && coveredTop(target, live)) {
+    if (decisionOnly) return { modified: false, mode, normalizedLive: null, predictedLive: null };
     live = applySchemeDefaults(live);
     return { modified: false, mode, normalizedLive: live, predictedLive: clone(live) };
   }
@@ -240,7 +272,7 @@ export function diffResource(target: JsonMap | null, live: JsonMap | null, opts:
   const real = computeDiff(target, live, opts, warnings);
   let shown: RawResult = real;
   if (isSecret(target) || isSecret(live)) {
-    const system = opts.system ?? defaultSystemSettings();
+    const system = opts.system ?? defaultSettings();
     const masked = maskSecretPair(target, live, system.sensitiveAnnotations);
     shown = computeDiff(masked.target, masked.live, opts, []);
     // Whatever normalisation produced, only masked values can be in `shown`; mask again defensively.
@@ -272,7 +304,7 @@ function describe(obj: JsonMap | null): string {
  * text); for the sync planner. A create (live null) is Modified, a prune (target null) is not.
  */
 export function isModified(target: JsonMap | null, live: JsonMap | null, opts: DiffOptions = {}): boolean {
-  return computeDiff(target, live, opts, []).modified;
+  return computeDiff(target, live, opts, [], true).modified;
 }
 
 /** What the server-side diff needs besides the client-side options (DIF-4). */
@@ -308,7 +340,7 @@ function removeWebhookMutation(response: JsonMap, live: JsonMap, manager: string
 }
 
 function computeServerSide(target: JsonMap, liveIn: JsonMap, response: JsonMap, opts: ServerSideDiffOptions, warnings: string[]): RawResult {
-  const system = opts.system ?? defaultSystemSettings();
+  const system = opts.system ?? defaultSettings();
   const manager = opts.fieldManager ?? 'argocd-controller';
   let live = clone(liveIn);
   normalizeTracking(live, clone(target), system.tracking);
@@ -333,7 +365,7 @@ export function diffResourceServerSide(target: JsonMap, live: JsonMap, response:
   const real = computeServerSide(target, live, response, opts, warnings);
   let shown: RawResult = real;
   if (isSecret(target) || isSecret(live)) {
-    const system = opts.system ?? defaultSystemSettings();
+    const system = opts.system ?? defaultSettings();
     const masked = maskSecretPair(real.predictedLive, real.normalizedLive, system.sensitiveAnnotations);
     shown = { ...real, predictedLive: masked.target, normalizedLive: masked.live };
   }
@@ -349,4 +381,16 @@ export function diffResourceServerSide(target: JsonMap, live: JsonMap, response:
     diff: unifiedDiff(before ? toYaml(before) : '', after ? toYaml(after) : '', `live/${label}`, `desired/${label}`),
     warnings,
   };
+}
+
+/**
+ * DIF-4 without a server: whether a sync would change `live`, judged by the server-side diff with the sandbox's
+ * apply on a scratch copy of live standing in for the dry-run. Undefined when that cannot be computed offline.
+ */
+export function isModifiedServerSide(target: JsonMap, live: JsonMap, opts: ServerSideDiffOptions = {}): boolean | undefined {
+  const body = clone(target);
+  normalizeSecret(body);
+  const applied = serverSideApplyOffline(body, live, opts.fieldManager ?? 'argocd-controller');
+  if (!applied) return undefined;
+  return computeServerSide(target, live, applied.response, opts, []).modified;
 }

@@ -49,6 +49,8 @@ export interface BuildContext {
   merged?: boolean;
   /** Results of folders built on their own (bases), reused while every file they read is unchanged. */
   dirCache?: Map<string, DirCacheEntry>;
+  /** kustomize's `--load-restrictor LoadRestrictionsNone`. */
+  unrestricted?: boolean;
 }
 
 /** A base built once: its accumulated result, and everything it read and reported. */
@@ -238,7 +240,7 @@ class Target {
     // A base is built on its own, so its result depends only on what it reads and on the build's settings.
     const chain: string[] = [];
     for (let l: Loader | undefined = child; l; l = l.referrer) chain.push(l.root);
-    const key = [chain.join('<'), joinOrigin(this.originPath, path), ctx.tracking, [...ctx.buildMetadata].join(','), ctx.rec.enabled, schemaId(ctx.schema), Boolean(ctx.merged)].join('\0');
+    const key = [chain.join('<'), joinOrigin(this.originPath, path), ctx.tracking, [...ctx.buildMetadata].join(','), ctx.rec.enabled, schemaId(ctx.schema), Boolean(ctx.merged), Boolean(ctx.unrestricted)].join('\0');
     const hit = ctx.dirCache.get(key);
     if (hit && hit.result && (await ctx.files.unchanged(hit.observations))) {
       ctx.warnings.push(...hit.warnings);
@@ -554,7 +556,7 @@ function renameLocator(r: Resource): Loc | undefined {
 
 /** Finishes a build at the top kustomization (kustomize's makeCustomizedResMap and Kustomizer.Run). */
 export async function buildTop(dir: string, ctx: BuildContext): Promise<BuildOutput> {
-  const ldr = new Loader(dir, ctx.files);
+  const ldr = new Loader(dir, ctx.files, undefined, Boolean(ctx.unrestricted));
   const kust = await loadKustomization(ldr, ctx, undefined);
   if (kust.kind === 'Component') {
     throw new GitOpsError(`${kust.file} is a Component; it can only be used from another kustomization's components`, { file: kust.file, line: 1, column: 1 }, 'kustomization');

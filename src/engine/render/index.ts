@@ -38,7 +38,15 @@ export interface RenderOptions {
    * or patch line). Off by default; rendering without it is faster. It never changes the output bytes.
    */
   provenance?: boolean;
+  /**
+   * kustomize's load restrictor: `LoadRestrictionsRootOnly` (the default: files must be in or below the
+   * kustomization folder) or `LoadRestrictionsNone` (files anywhere in the repository, as
+   * `kubectl kustomize --load-restrictor LoadRestrictionsNone` and Argo CD's buildOptions allow).
+   */
+  loadRestrictor?: LoadRestrictor;
 }
+
+export type LoadRestrictor = 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';
 
 export interface RenderedResource {
   /** group, version, kind, namespace ('' when none) and name, as rendered. */
@@ -110,6 +118,7 @@ export class Renderer {
       tracking: false,
       kustomizations: [],
       dirCache: this.dirs,
+      unrestricted: opts.loadRestrictor === 'LoadRestrictionsNone',
     };
     try {
       const kind = await ctx.files.stat(d);

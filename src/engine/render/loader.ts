@@ -192,6 +192,8 @@ export class Loader {
     readonly root: string,
     readonly files: FileCache,
     readonly referrer?: Loader,
+    /** kustomize's `--load-restrictor LoadRestrictionsNone`: files may be anywhere in the repository. */
+    readonly unrestricted: boolean = referrer?.unrestricted ?? false,
   ) {}
 
   /** Resolves a path written in this kustomization to a view-relative path (throws when it leaves the repo). */
@@ -225,7 +227,7 @@ export class Loader {
       if (looksRemote(path)) throw remoteError(path, at);
       throw new GitOpsError(`${what} ${path} not found (looked for ${file})`, at, 'missing-file');
     }
-    if (!within(dir, this.root)) {
+    if (!this.unrestricted && !within(dir, this.root)) {
       throw new GitOpsError(
         `${what} ${path} is outside the kustomization folder ${this.root || '.'}; kustomize's load restrictor refuses files that are not in or below it`,
         at,
@@ -233,7 +235,7 @@ export class Loader {
       );
     }
     // kustomize checks where a file really is: a symlink in the folder that points out of it is refused too.
-    const real = await this.files.realPath(file);
+    const real = this.unrestricted ? file : await this.files.realPath(file);
     if (real !== file) {
       const realRoot = (await this.files.realPath(this.root)) ?? this.root;
       if (real === undefined || !within(real.includes('/') ? real.slice(0, real.lastIndexOf('/')) : '', realRoot)) {
