@@ -207,3 +207,19 @@ ${generator}
   assert.equal(json.apps.filter((a) => a.render.ok).length, 13, 'everything that rendered before still renders, and loop renders too');
   assert.equal(json.apps.find((a) => a.name === 'typo')?.render.error, 'clusters/prod/apps/typo.yaml:10: apps/podinfo/overlays/qa: app path does not exist');
 });
+
+test('apps --rev <default branch>: apps that target HEAD get no note, apps that target another branch do', async (t) => {
+  const repo = deployRepo();
+  t.after(() => repo.cleanup());
+  const { code, out } = await cli(['apps', repo.dir, '--rev', 'main', '--json'], repo.dir);
+  assert.equal(code, 0, out);
+  const apps = (JSON.parse(out) as { apps: { name: string; revisionNote?: string }[] }).apps;
+  const note = (n: string) => apps.find((a) => a.name === n)?.revisionNote;
+  assert.equal(note('root-prod'), undefined);
+  assert.equal(note('guestbook-prod'), undefined);
+  assert.equal(note('guestbook-preview'), 'targets feature/preview; showing revision main');
+  repo.git('checkout', '-q', '-b', 'feature/x');
+  const branch = await cli(['apps', repo.dir, '--json'], repo.dir);
+  const onBranch = (JSON.parse(branch.out) as { apps: { name: string; revisionNote?: string }[] }).apps;
+  assert.equal(onBranch.find((a) => a.name === 'root-prod')?.revisionNote, 'targets HEAD (main); showing branch feature/x');
+});

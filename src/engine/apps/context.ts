@@ -58,7 +58,10 @@ export function revisionNote(targetRevision: string, ctx: Pick<RepoContext, 'cur
   const shown = ctx.rev !== undefined ? `revision ${ctx.rev}` : ctx.currentBranch ? `branch ${ctx.currentBranch}` : 'the working tree';
   const t = targetRevision.trim();
   if (t === '' || t === 'HEAD') {
-    if (ctx.rev !== undefined) return ctx.rev === 'HEAD' ? undefined : `targets HEAD (the default branch); showing ${shown}`;
+    if (ctx.rev !== undefined) {
+      const isDefault = ctx.rev === 'HEAD' || (!!ctx.defaultBranch && ctx.rev.replace(/^refs\/heads\//, '') === ctx.defaultBranch);
+      return isDefault ? undefined : `targets HEAD (${ctx.defaultBranch ?? 'the default branch'}); showing ${shown}`;
+    }
     if (!ctx.currentBranch || !ctx.defaultBranch || ctx.currentBranch === ctx.defaultBranch) return undefined;
     return `targets HEAD (${ctx.defaultBranch}); showing ${shown}`;
   }
