@@ -332,3 +332,21 @@ test('OPT-10 RespectIgnoreDifferences: the task applies live values for ignored 
   const plain = await planSyncWithDiff({ ...input, app: { ...input.app, syncOptions: [] } }, { diff: { ignoreDifferences: rules } });
   assert.equal((task(plain, 'web').target!.spec as { replicas: number }).replicas, 2);
 });
+
+test('DIF-4 the app\'s compare-options ServerSideDiff decides "modified" through a server-side-apply dry-run (offline, the sandbox\'s apply)', async () => {
+  const { planSyncWithDiff } = await import('../src/engine/plan/index.ts');
+  const { Sandbox } = await import('../src/engine/sandbox/index.ts');
+  const sb = new Sandbox({ seed: 1 });
+  sb.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, { fieldManager: 'setup' });
+  // Synced earlier by a server-side apply that set a label git no longer has (no last-applied annotation).
+  const synced = tracked(cm('settings'));
+  synced.metadata.labels = { old: 'x' };
+  const live = sb.apply(structuredClone(synced), { fieldManager: 'argocd-controller', force: true });
+  const input = { app: { name: APP, destinationNamespace: NS }, desired: [cm('settings')], live: [live] };
+  assert.equal(task(await planSyncWithDiff(input), 'settings').action, 'unchanged', 'client-side two-way: a removal is invisible (DIF-2)');
+  const ssd = await planSyncWithDiff({ ...input, app: { ...input.app, compareOptions: 'ServerSideDiff=true, IncludeMutationWebhook=true' } });
+  assert.equal(task(ssd, 'settings').action, 'update', 'the dry-run drops the label argocd-controller owned');
+  assert.equal(ssd.syncStatus, 'OutOfSync');
+  const off = await planSyncWithDiff({ ...input, app: { ...input.app, compareOptions: 'ServerSideDiff=false, IncludeMutationWebhook=true' } }, { serverSideDiff: true });
+  assert.equal(task(off, 'settings').action, 'unchanged', 'ServerSideDiff=false on the app wins over the controller default');
+});

@@ -196,6 +196,7 @@ export const plan: Command = {
               destinationNamespace: app.destination.namespace ?? '',
               syncOptions: [...(policy?.syncOptions ?? []), ...args.syncOptions],
               automated: policy?.automated ?? undefined,
+              compareOptions: app.manifest.metadata?.annotations?.['argocd.argoproj.io/compare-options'],
               managedNamespaceMetadata: policy?.managedNamespaceMetadata as { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined,
             }
           : { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions },

@@ -10,7 +10,7 @@ import { normalizeObject, type NormalizeContext } from './normalize.ts';
 import { predictLive, predictLiveFallback } from './three-way.ts';
 import { applySchemeDefaults } from './scheme-defaults.ts';
 import { serverSideApplyOffline } from './ssa.ts';
-import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair } from './secret.ts';
+import { isSecret, LAST_APPLIED, lastAppliedOf, maskSecretPair, normalizeSecret } from './secret.ts';
 import { normalizeTracking } from './tracking.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
 import { changedPaths } from './paths.ts';
@@ -381,4 +381,16 @@ export function diffResourceServerSide(target: JsonMap, live: JsonMap, response:
     diff: unifiedDiff(before ? toYaml(before) : '', after ? toYaml(after) : '', `live/${label}`, `desired/${label}`),
     warnings,
   };
+}
+
+/**
+ * DIF-4 without a server: whether a sync would change `live`, judged by the server-side diff with the sandbox's
+ * apply on a scratch copy of live standing in for the dry-run. Undefined when that cannot be computed offline.
+ */
+export function isModifiedServerSide(target: JsonMap, live: JsonMap, opts: ServerSideDiffOptions = {}): boolean | undefined {
+  const body = clone(target);
+  normalizeSecret(body);
+  const applied = serverSideApplyOffline(body, live, opts.fieldManager ?? 'argocd-controller');
+  if (!applied) return undefined;
+  return computeServerSide(target, live, applied.response, opts, []).modified;
 }

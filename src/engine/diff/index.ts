@@ -3,7 +3,7 @@
  * cluster (normalised per DIF-1..DIF-10, paired by resource tracking TRK-1..TRK-4), with Secret values masked
  * (DIF-9) before anything leaves this folder.
  */
-export { diffResource, diffResourceServerSide, isModified, type DiffOptions, type ServerSideDiffOptions, type DiffMode, type ResourceDiff } from './compare.ts';
+export { diffResource, diffResourceServerSide, isModified, isModifiedServerSide, type DiffOptions, type ServerSideDiffOptions, type DiffMode, type ResourceDiff } from './compare.ts';
 export { diffRenders, type RevisionDiffOptions } from './revision.ts';
 export { diffAppLive, serverSideDiffMode, staticLiveSource, COMMON_KINDS, FLUX_NAME_LABEL, FLUX_NAMESPACE_LABEL, type LiveSource, type LiveApp, type LiveDiffOptions, type GroupKind } from './live.ts';
 export { reconcile, resourceStatus, appStatus, targetKey, isHook, type Pair, type SyncStatus, type CrdScope, type ReconcileInput } from './reconcile.ts';

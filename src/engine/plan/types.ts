@@ -17,6 +17,8 @@ export interface PlanApp {
   syncOptions?: string[];
   /** spec.syncPolicy.automated; undefined for a manual app. */
   automated?: { prune?: boolean; selfHeal?: boolean; allowEmpty?: boolean; enabled?: boolean };
+  /** The Application's `argocd.argoproj.io/compare-options` annotation (ServerSideDiff, DIF-4). */
+  compareOptions?: string;
   /** spec.syncPolicy.managedNamespaceMetadata (OPT-1). */
   managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
