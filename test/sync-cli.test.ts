@@ -307,3 +307,34 @@ test('sync --app: an Application of a deploy repo (its destination and CreateNam
   assert.equal(missing.code, 2);
   assert.match(missing.err, /no Argo CD Application named no-such-app/);
 });
+
+test('DIF-10: after a sync whose hooks are deleted (HookSucceeded) or kept, diff --cluster leaves the hooks out and exits 0', async (t) => {
+  const s = scratch();
+  t.after(s.cleanup);
+  const hooks = join(s.dir, 'shop', 'hooks.yaml');
+  // migrate is deleted once the sync succeeds; smoke (BeforeHookCreation, the default) stays live.
+  writeFileSync(hooks, readFileSync(hooks, 'utf8').replace('argocd.argoproj.io/hook: PreSync\n', 'argocd.argoproj.io/hook: PreSync\n    argocd.argoproj.io/hook-delete-policy: HookSucceeded\n'));
+  const synced = await cli(['sync', 'shop', '--to', 'sandbox:st.json'], { cwd: s.dir });
+  assert.equal(synced.code, 0, synced.out + synced.err);
+  assert.match(synced.out, /hooks deleted 1/);
+  const diff = await cli(['diff', 'shop', '--cluster', 'sandbox:st.json'], { cwd: s.dir });
+  assert.equal(diff.code, 0, diff.out + diff.err);
+  assert.match(diff.out, /\[Synced\]: no changes/);
+  assert.doesNotMatch(diff.out, /migrate|smoke/);
+  const json = await cli(['diff', 'shop', '--cluster', 'sandbox:st.json', '--json'], { cwd: s.dir });
+  assert.equal(json.code, 0, json.err);
+  assert.doesNotMatch(json.out, /"migrate"|"smoke"/);
+});
+
+test('ORD-7 ORD-11: a second sync prints each wave once and the declared Namespace as "unchanged", as plan says', async (t) => {
+  const s = scratch();
+  t.after(s.cleanup);
+  assert.equal((await cli(['sync', 'shop', '--to', 'sandbox:st.json'], { cwd: s.dir })).code, 0);
+  const again = await cli(['sync', 'shop', '--to', 'sandbox:st.json'], { cwd: s.dir });
+  assert.equal(again.code, 0, again.out + again.err);
+  const waves = again.out.split('\n').filter((l) => / · wave /.test(l));
+  assert.deepEqual(waves, ['PreSync · wave 0', 'Sync · wave 0', 'Sync · wave 1', 'Sync · wave 2', 'PostSync · wave 0 (last)']);
+  assert.equal(again.out.split('\n').filter((l) => / tasks in \d+ waves$/.test(l)).length, 1);
+  assert.match(again.out, /Succeeded +Namespace\/shop: namespace\/shop unchanged/);
+  assert.doesNotMatch(again.out, /namespace\/shop configured/);
+});

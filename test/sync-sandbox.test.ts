@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { SandboxTarget } from '../src/engine/cluster/index.ts';
 import type { KubeObject } from '../src/engine/kube/index.ts';
 import type { SyncEvent } from '../src/engine/sync/index.ts';
-import { APP, CANARY, configMap, deployment, fixtureApp, job, leftover, NS, resultLines, runSync, sandboxRun, seededSandbox } from './sync/fixture.ts';
+import { APP, CANARY, configMap, deployment, fixtureApp, job, leftover, newSandbox, NS, resultLines, runSync, sandboxRun, seededSandbox } from './sync/fixture.ts';
 
 const ref = (kind: string, name: string, apiVersion = kind === 'Deployment' ? 'apps/v1' : kind === 'Job' ? 'batch/v1' : 'v1') => ({ apiVersion, kind, name, namespace: NS });
 
@@ -408,4 +408,83 @@ test('OPT-10 RespectIgnoreDifferences=true: the sync keeps the live value of an 
     assert.equal(r.result.phase, 'Succeeded', r.result.message);
     assert.equal(replicas(first), respect ? 3 : 1, respect ? 'the hand-scaled replicas stay' : 'without the option the sync resets them');
   }
+});
+
+test('HOOK-5 cancel just after a hook completes: a cancelled operation with its report, the hook keeps its result and loses the finalizer', async () => {
+  const controller = new AbortController();
+  const r = await sandboxRun(fixtureApp(), {
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === 'task' && e.result.name === 'migrate' && e.result.hookPhase === 'Succeeded') controller.abort(new Error('user cancelled'));
+    },
+  });
+  assert.equal(r.result.cancelled, true);
+  assert.equal(r.result.phase, 'Failed');
+  assert.equal(r.result.message, 'Operation terminated');
+  const migrate = r.result.resources.find((x) => x.name === 'migrate')!;
+  assert.equal(migrate.hookPhase, 'Succeeded', migrate.message);
+  assert.equal(migrate.message, 'Reached expected number of succeeded pods');
+  assert.ok(!r.result.resources.some((x) => /finalizer/.test(x.message)), 'no task fails over the cancel');
+  assert.deepEqual(r.result.report.applied, ['Job.batch/shop/migrate']);
+  assert.deepEqual(r.result.report.pruned, []);
+  assert.deepEqual(r.result.report.pending, ['Secret/shop/creds', 'ConfigMap/shop/settings', 'ConfigMap/shop/old-settings', 'Deployment.apps/shop/db', 'Service/shop/web', 'Deployment.apps/shop/web', 'Job.batch/shop/smoke']);
+  // The bookkeeping of the interrupted step is finished: the hook finalizer comes off. HookSucceeded keeps the hook
+  // (the operation did not succeed).
+  const live = r.sandbox.tryGet(ref('Job', 'migrate'));
+  assert.ok(live, 'the hook stays');
+  assert.deepEqual(live!.metadata.finalizers ?? [], []);
+  assert.equal(r.sandbox.tryGet(ref('ConfigMap', 'settings')), undefined, 'nothing after the cancel');
+});
+
+const namespaceObject = (): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+
+test('ORD-7 a second sync of a declared Namespace: kubectl says "unchanged", as the plan does (the destination namespace on a cluster-scoped target is ignored)', async () => {
+  const first = await sandboxRun([namespaceObject(), ...fixtureApp()], { sandbox: newSandbox() });
+  assert.equal(first.result.phase, 'Succeeded');
+  const rv = first.sandbox.tryGet({ apiVersion: 'v1', kind: 'Namespace', name: NS })?.metadata.resourceVersion;
+  const second = await runSync(first.target, [namespaceObject(), ...fixtureApp()]);
+  assert.equal(second.result.phase, 'Succeeded');
+  assert.equal(second.plan.tasks.find((t) => t.kind === 'Namespace')!.action, 'unchanged');
+  const ns = second.result.resources.find((x) => x.kind === 'Namespace')!;
+  assert.equal(ns.message, `namespace/${NS} unchanged`);
+  assert.equal(first.sandbox.tryGet({ apiVersion: 'v1', kind: 'Namespace', name: NS })?.metadata.resourceVersion, rv, 'not written again');
+});
+
+test('ORD-11 a second sync announces each wave once, though a BeforeHookCreation wave runs twice (delete, then create)', async () => {
+  const first = await sandboxRun([namespaceObject(), ...fixtureApp().map((o) => (o.metadata.name === 'migrate' ? job('migrate', 'PreSync') : o))], { sandbox: newSandbox() });
+  const second = await runSync(first.target, [namespaceObject(), ...fixtureApp().map((o) => (o.metadata.name === 'migrate' ? job('migrate', 'PreSync') : o))]);
+  assert.equal(second.result.phase, 'Succeeded');
+  assert.deepEqual(second.plan.tasks.filter((t) => t.hook).map((t) => `${t.name} ${t.action}`), ['migrate hook-recreate', 'smoke hook-recreate']);
+  const waves = second.events.filter((e): e is Extract<SyncEvent, { type: 'wave' }> => e.type === 'wave').map((e) => `${e.phase}/${e.wave}`);
+  assert.deepEqual(waves, ['PreSync/0', 'Sync/0', 'Sync/1', 'Sync/2', 'PostSync/0']);
+  assert.equal(second.events.filter((e) => e.type === 'started').length, 1, 'one start');
+});
+
+test('ORD-15 cancel while a CRD is being written: the call it interrupted finishes its bookkeeping — the CRD reads as applied, not failed', async () => {
+  const crd: KubeObject = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gadgets.example.com' },
+    spec: { group: 'example.com', names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget' }, scope: 'Namespaced', versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+  };
+  const gadget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g', namespace: NS }, spec: { size: 1 } };
+  const sandbox = seededSandbox([]);
+  const target = await SandboxTarget.open({ sandbox });
+  const controller = new AbortController();
+  // The user cancels while the API server is answering the CRD's create (before the sync waits for Established).
+  const create = target.create.bind(target);
+  target.create = async (o, opts) => {
+    const out = await create(o, opts);
+    if (o.kind === 'CustomResourceDefinition' && !opts?.dryRun) controller.abort(new Error('user cancelled'));
+    return out;
+  };
+  const r = await runSync(target, [crd, gadget], { signal: controller.signal });
+  assert.equal(r.result.cancelled, true);
+  assert.equal(r.result.message, 'Operation terminated');
+  const crdResult = r.result.resources.find((x) => x.kind === 'CustomResourceDefinition')!;
+  assert.equal(crdResult.status, 'Synced', crdResult.message);
+  assert.equal(crdResult.message, 'customresourcedefinition.apiextensions.k8s.io/gadgets.example.com created');
+  assert.deepEqual(r.result.report.applied, ['CustomResourceDefinition.apiextensions.k8s.io/gadgets.example.com']);
+  assert.deepEqual(r.result.report.pending, ['Gadget.example.com/shop/g']);
+  assert.ok(sandbox.tryGet({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'gadgets.example.com' }));
 });

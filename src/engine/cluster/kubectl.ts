@@ -8,7 +8,7 @@
 import { createThreeWayMergePatch, PatchError } from '../patch/index.ts';
 import { gvkOf, type KubeObject } from '../kube/index.ts';
 import { isConflict, isNotFound, ClusterError } from './errors.ts';
-import type { ClusterTarget, DryRun, ObjectRef } from './types.ts';
+import type { ApiResource, ClusterTarget, DryRun, ObjectRef } from './types.ts';
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 /** The manager kubectl's client-side apply writes as (also what OPT-6's migration looks for). */
@@ -116,9 +116,12 @@ export async function kubectlApply(target: ClusterTarget, obj: KubeObject, opts:
     const object = await target.serverSideApply(obj, { fieldManager: opts.serverSide.fieldManager, force: true, dryRun: serverDry, fieldValidation: validation(opts.validate) });
     return { operation: 'serverside-applied', message: `${name} serverside-applied${suffix(opts.dryRun)}`, object };
   }
+  const served = await ensureServed(target, obj);
+  // ORD-7: Argo CD gives cluster-scoped targets the destination namespace; kubectl ignores it there. Kept, it would
+  // be in every patch (the server never stores it), and a second apply that changes nothing would say "configured".
+  if (!served.namespaced && obj.metadata?.namespace) obj = withoutNamespace(obj);
   const { modified } = withLastApplied(obj);
   const manager = opts.fieldManager ?? CLIENT_SIDE_APPLY_MANAGER;
-  await ensureServed(target, obj);
   let live = await target.get(refOf(obj));
   if (!live) {
     if (opts.dryRun === 'client') return { operation: 'created', message: `${name} created${suffix(opts.dryRun)}` };
@@ -201,8 +204,13 @@ function stripServerFields(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
+function withoutNamespace(obj: KubeObject): KubeObject {
+  const { namespace: _ns, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 /** A client-side dry-run still needs the kind to be served (kubectl's resource mapping). */
-async function ensureServed(target: ClusterTarget, obj: KubeObject): Promise<void> {
+async function ensureServed(target: ClusterTarget, obj: KubeObject): Promise<ApiResource> {
   const { group, version, kind } = gvkOf(obj);
   const r = (await target.discover()).lookup(group, kind);
   if (!r || !r.versions.includes(version)) {
@@ -214,6 +222,7 @@ async function ensureServed(target: ClusterTarget, obj: KubeObject): Promise<voi
       true,
     );
   }
+  return r;
 }
 
 /** Deletes and waits until the object is gone (kubectl --force paths), on the target's clock. */

@@ -8,7 +8,7 @@ import { diffResource, diffResourceServerSide } from './compare.ts';
 import { serverSideApplyOffline } from './ssa.ts';
 import { normalizeSecret } from './secret.ts';
 import type { JsonMap } from './json.ts';
-import { appStatus, reconcile, resourceStatus, type CrdScope, type SyncStatus } from './reconcile.ts';
+import { appStatus, isHook, reconcile, resourceStatus, type CrdScope, type SyncStatus } from './reconcile.ts';
 import { defaultSystemSettings, hasOption, type IgnoreRule, type SystemSettings } from './settings.ts';
 import { appInstanceName, stampTracking } from './tracking.ts';
 import { isNamespaced } from '../kube/index.ts';
@@ -121,6 +121,12 @@ function ownedByFlux(flux: { name: string; namespace: string; prune: boolean }):
   };
 }
 
+/** A hook as Argo CD's CLI sees one: the hook annotation with any value but Skip, or a Helm hook. */
+function runsAsHook(obj: KubeObject | null): boolean {
+  const hook = obj?.metadata?.annotations?.['argocd.argoproj.io/hook'];
+  return hook !== undefined ? hook !== 'Skip' : isHook(obj);
+}
+
 /** Diffs one app's desired objects (as rendered) against live objects. */
 export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: LiveSource, opts: LiveDiffOptions = {}): Promise<AppDiff> {
   const system = opts.system ?? defaultSystemSettings();
@@ -186,6 +192,9 @@ export async function diffAppLive(app: LiveApp, targets: KubeObject[], source: L
     for (const w of d.warnings) warnings.push(`${label(pair.key)}: ${w}`);
     const status = resourceStatus(pair, d.modified);
     statuses.push({ pair, status });
+    // DIF-10: hooks have no sync status, and `argocd app diff` leaves them out: a hook deleted by its policy, or
+    // re-created on every sync, is not a difference.
+    if (pair.hook && (runsAsHook(pair.target) || runsAsHook(pair.live))) continue;
     if (!pair.target && !pair.requiresPruning) continue; // tracked elsewhere, a hook, or a foreign copy
     const change = !pair.live ? 'added' : !pair.target ? 'prune' : d.modified ? 'changed' : 'unchanged';
     objects.push({ ...pair.key, change, fields: change === 'unchanged' ? [] : d.fields, diff: change === 'unchanged' ? '' : d.diff, status, mode: d.mode });

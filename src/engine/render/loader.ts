@@ -5,7 +5,7 @@
  * we render offline. Every read goes through the FileView, so the same code renders the working tree, unsaved
  * buffers and git revisions; reads are cached by the build's FileCache.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitOpsError } from '../errors/index.ts';
 import { normalizeRel, SourceError, WorktreeView, type FileView } from '../source/index.ts';
@@ -77,9 +77,21 @@ export class FileCache {
     const view = this.view;
     if (!view.realPath) return Promise.resolve(path);
     let p = this.reals.get(path);
-    if (!p) this.reals.set(path, (p = view.realPath(path)));
+    if (!p) {
+      // On disk, a file that `stat` saw is no link needs only its folder resolved (once per folder).
+      const slash = path.lastIndexOf('/');
+      if (this.diskRoot !== undefined && this.kinds.has(path) && !this.links.has(path) && path !== '') {
+        const dir = slash < 0 ? '' : path.slice(0, slash);
+        const name = path.slice(slash + 1);
+        p = this.realPath(dir).then((d) => (d === undefined ? undefined : d === dir ? path : d ? `${d}/${name}` : name));
+      } else p = view.realPath(path);
+      this.reals.set(path, p);
+    }
     return p;
   }
+
+  /** Paths `stat` found to be symlinks (working tree only). */
+  private links = new Set<string>();
 
   private note(op: 'stat' | 'bytes', path: string): void {
     for (const s of this.scopes) s.ops.push({ op, path });
@@ -109,7 +121,11 @@ export class FileCache {
       if (abs !== undefined) {
         let k: 'file' | 'dir' | undefined;
         try {
-          const s = statSync(abs);
+          let s = lstatSync(abs);
+          if (s.isSymbolicLink()) {
+            this.links.add(path);
+            s = statSync(abs);
+          }
           k = s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
         } catch {
           k = undefined;

@@ -139,6 +139,12 @@ export class SyncOperation {
   private awaitingPruneConfirmation: string[] | undefined;
   private waitingFor: string | undefined;
   private cancelled = false;
+  /**
+   * Progress is announced once: a wave that only deleted BeforeHookCreation copies runs again on the next step (and
+   * with no result yet, so does the dry-run, as in gitops-engine), but the user sees one start and one line per wave.
+   */
+  private announcedStart = false;
+  private readonly announcedWaves = new Set<string>();
   private timedOut = false;
   private readonly startWall = performance.now();
   private readonly startClock: number;
@@ -255,7 +261,10 @@ export class SyncOperation {
     }
     let tasks = this.tasks.filter((t) => !t.vanished);
     if (!this.started()) {
-      this.emit({ type: 'started', target: this.target.label, tasks: tasks.length, waves: this.plan.waves.length, dryRun: this.dryRun, attempt: this.opts.attempt ?? 0 });
+      if (!this.announcedStart) {
+        this.announcedStart = true;
+        this.emit({ type: 'started', target: this.target.label, tasks: tasks.length, waves: this.plan.waves.length, dryRun: this.dryRun, attempt: this.opts.attempt ?? 0 });
+      }
       let dryRunTasks = tasks;
       const ns = this.opts.destinationNamespace;
       const nsTask = ns ? tasks.find((t) => !t.live && t.target && t.plan.group === '' && t.plan.kind === 'Namespace' && t.plan.name === ns) : undefined;
@@ -322,6 +331,8 @@ export class SyncOperation {
       try {
         await this.removeHookFinalizer(t);
       } catch (e) {
+        // A cancel is not the hook's failure: terminate() takes the finalizer off without the signal.
+        if (this.isCancel(e)) throw e;
         this.setResult(t, t.syncStatus, 'Error', `Failed to remove hook finalizer: ${this.errText(e)}`);
       }
     }
@@ -354,7 +365,10 @@ export class SyncOperation {
     this.setPhase('Running', 'one or more tasks are running');
     // What an earlier wave waited for is over; a cancel from here on must not report it.
     if (!this.waitingFor?.startsWith('Waiting for pruning confirmation')) this.waitingFor = undefined;
-    this.emit({ type: 'wave', phase, wave, final: finalWave, tasks: waveTasks.length, dryRun: this.dryRun });
+    if (!this.announcedWaves.has(`${phase}/${wave}`)) {
+      this.announcedWaves.add(`${phase}/${wave}`);
+      this.emit({ type: 'wave', phase, wave, final: finalWave, tasks: waveTasks.length, dryRun: this.dryRun });
+    }
     const runState = await this.runTasks(waveTasks, false);
 
     if (runState !== 'failed' && !finalWave && this.waveDelayMs > 0) {
@@ -450,6 +464,9 @@ export class SyncOperation {
             }
           }),
       );
+      // Every call has returned (its result recorded in t.live) before a cancel propagates.
+      const cancelled = outcomes.find((o) => o && this.isCancel(o.e));
+      if (cancelled) throw cancelled.e;
       for (const o of outcomes) {
         if (!o) continue;
         state = 'failed';
@@ -480,7 +497,9 @@ export class SyncOperation {
         }
       }
     }
-    const pruneOutcomes = await Promise.all(pruneTasks.map(async (t) => ({ t, r: await this.pruneObject(t, dryRun) })));
+    const pruneOutcomes = await this.allThenCancel(pruneTasks.map(async (t) => ({ t, r: await this.pruneObject(t, dryRun) })), (o) => {
+      if (!dryRun && o.r.code === 'Pruned') this.setResult(o.t, o.r.code, 'Succeeded', o.r.message);
+    });
     for (const { t, r } of pruneOutcomes) {
       if (r.code === 'SyncFailed') state = 'failed';
       if (!dryRun || this.dryRun || r.code === 'SyncFailed') this.setResult(t, r.code, r.code === 'SyncFailed' ? 'Failed' : 'Succeeded', r.message);
@@ -527,8 +546,15 @@ export class SyncOperation {
   }
 
   private async processCreateTasks(state: RunState, tasks: TaskState[], dryRun: boolean): Promise<RunState> {
-    const outcomes = await Promise.all(
+    const outcomes = await this.allThenCancel(
       tasks.filter((t) => !(dryRun && t.skipDryRun)).map(async (t) => ({ t, r: await this.applyObject(t, dryRun) })),
+      // An object the cancel did not stop was written: the report lists it as applied.
+      (o) => {
+        if (!dryRun && o.r.code === 'Synced') {
+          o.t.applied = true;
+          this.setResult(o.t, o.r.code, this.dryRun ? 'Succeeded' : 'Running', o.r.message);
+        }
+      },
     );
     // Results are recorded in task order, whatever order the calls returned in.
     for (const { t, r } of outcomes) {
@@ -613,7 +639,9 @@ export class SyncOperation {
       const conds = ((live?.status as { conditions?: { type?: string; status?: string }[] } | undefined)?.conditions ?? []);
       if (conds.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (clock.now() >= until) break;
-      await clock.sleep(100, this.opts.signal);
+      // The CRD was written: a cancel ends the wait (only the log would have cared), not the apply's result.
+      if (this.opts.signal?.aborted) break;
+      await clock.sleep(100, this.opts.signal).catch(() => undefined);
     }
     this.target.invalidateDiscovery();
   }
@@ -822,8 +850,29 @@ export class SyncOperation {
     else this.setPhase('Error', 'Operation termination had errors');
   }
 
+  /**
+   * Promise.all for calls run in parallel, except that a cancel waits for the calls already under way: the ones that
+   * completed are recorded (`record`) before the cancel propagates, so the report says what was really written.
+   */
+  private async allThenCancel<T>(calls: Promise<T>[], record: (value: T) => void): Promise<T[]> {
+    const settled = await Promise.allSettled(calls);
+    const cancel = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && this.isCancel(s.reason));
+    if (cancel) {
+      for (const s of settled) if (s.status === 'fulfilled') record(s.value);
+      throw cancel.reason;
+    }
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  }
+
   private checkCancel(): void {
     if (this.opts.signal?.aborted) throw new Cancelled('cancelled');
+  }
+
+  /** A cancel, not a failure of the call: our own check, or a wait the signal cut short. */
+  private isCancel(e: unknown): boolean {
+    return e instanceof Cancelled || !!this.opts.signal?.aborted;
   }
 
   private emit(e: SyncEvent): void {
