@@ -285,3 +285,22 @@ test('CLI: render --enable-helm --helm-command runs the given helm; without --en
     fake.done();
   }
 });
+
+test('extension engine: render.enableHelm is honoured only in a trusted workspace', async () => {
+  const fake = fakeHelm();
+  try {
+    const api = await import('../src/extension/engine/api.ts');
+    const kustomize = { enableHelm: true, helmCommand: fake.command };
+    const untrusted = await api.render({ kind: 'overlay', dir: FIXTURE }, { kustomize, trusted: false });
+    assert.equal(untrusted.ok, false);
+    assert.match(untrusted.ok ? '' : untrusted.problem.message, /--enable-helm/);
+    const off = await api.render({ kind: 'overlay', dir: FIXTURE }, { kustomize: { enableHelm: false, helmCommand: fake.command }, trusted: true });
+    assert.equal(off.ok, false);
+    assert.deepEqual(fake.calls(), [], 'helm never ran');
+    const on = await api.render({ kind: 'overlay', dir: FIXTURE }, { kustomize, trusted: true });
+    assert.ok(on.ok, on.ok ? '' : on.problem.message);
+    assert.match(on.ok ? on.text : '', /name: storefront-web\n  namespace: shop/);
+  } finally {
+    fake.done();
+  }
+});
