@@ -324,3 +324,16 @@ describe('Flux sources', () => {
     assert.deepEqual(r.errors, []);
   });
 });
+
+describe('FLX-7 apply', () => {
+  test('namespaced objects left without a namespace (no targetNamespace) are flagged: Flux fails their apply with "namespace not specified"', async () => {
+    const files = {
+      'app/all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: loose\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: placed\n  namespace: team\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: unknown-scope\n',
+    };
+    const { app } = await fluxRender({ ...files, 'flux/app.yaml': ks('') });
+    assert.ok(app.render?.ok);
+    assert.deepEqual(app.render!.warnings, ['kustomize-controller cannot apply this namespaced object without a namespace ("namespace not specified"); set spec.targetNamespace or metadata.namespace: ConfigMap/loose']);
+    const targeted = await fluxRender({ ...files, 'flux/app.yaml': ks('  targetNamespace: team\n') });
+    assert.deepEqual(targeted.app.render!.warnings, []);
+  });
+});

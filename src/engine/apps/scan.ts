@@ -130,6 +130,12 @@ export class RepoIndex implements FileView {
     return b;
   }
 
+  /** Forwarded so the renderer's load restrictor still sees symlinks that lead out of a kustomization folder. */
+  realPath(path: string): Promise<string | undefined> {
+    const rel = normalizeRel(path);
+    return this.view.realPath ? this.view.realPath(rel) : Promise.resolve(rel);
+  }
+
   async stat(path: string): Promise<EntryKind | undefined> {
     const rel = normalizeRel(path);
     if (this.fileSet.has(rel)) return 'file';

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../kube/index.ts';
 import type { DirEntry, EntryKind, FileView } from '../source/index.ts';
 
-type Op = { op: 'read' | 'stat' | 'list'; path: string; answer: string };
+type Op = { op: 'read' | 'stat' | 'list' | 'real'; path: string; answer: string };
 
 function hash(data: Uint8Array | string): string {
   return createHash('sha1').update(data).digest('base64');
@@ -55,6 +55,14 @@ class RecordingView implements FileView {
   list(dir: string): Promise<DirEntry[]> {
     return this.record('list', dir, () => this.inner.list(dir), (l) => JSON.stringify(l));
   }
+  // Forwarded (and recorded) so the renderer's load restrictor still sees symlinks that lead out of a folder.
+  realPath(path: string): Promise<string | undefined> {
+    return this.record('real', path, () => realPathOf(this.inner, path), (r) => String(r));
+  }
+}
+
+function realPathOf(view: FileView, path: string): Promise<string | undefined> {
+  return view.realPath ? view.realPath(path) : Promise.resolve(path);
 }
 
 /**
@@ -74,6 +82,7 @@ async function answerOf(view: FileView, o: Op): Promise<string> {
   try {
     if (o.op === 'read') answer = hash(await view.readFile(o.path));
     else if (o.op === 'stat') answer = String(await view.stat(o.path));
+    else if (o.op === 'real') answer = String(await realPathOf(view, o.path));
     else answer = JSON.stringify(await view.list(o.path));
   } catch (e) {
     answer = failure(e);

@@ -4,13 +4,13 @@
  * variables from substituteFrom ConfigMaps/Secrets found in the repo and the inline `substitute`, and commonMetadata.
  */
 import { parse as parseYaml } from 'yaml';
-import type { KubeObject } from '../../kube/index.ts';
+import { builtinKindsNamed, parseApiVersion, type KubeObject } from '../../kube/index.ts';
 import { normalizeRel, OverlayView } from '../../source/index.ts';
 import type { YNode } from '../../yaml/index.ts';
 import { isObj, str } from '../application.ts';
 import type { RepoContext } from '../context.ts';
 import { fromJSON, marshalYAML } from '../gotemplate/index.ts';
-import { failedRender, flattenLists, RenderFailure, runRenderer } from '../render-app.ts';
+import { crdScopes, failedRender, flattenLists, RenderFailure, runRenderer } from '../render-app.ts';
 import { locate } from '../scan.ts';
 import type { AppEntry, AppRender, DefinedIn } from '../types.ts';
 import { checkVarNames, envsubst, EnvsubstError } from './envsubst.ts';
@@ -145,6 +145,10 @@ export async function renderFlux(app: AppEntry, ctx: RepoContext, node: YNode | 
       }
       objects.push(o);
     }
+    const unplaced = withoutNamespace(objects);
+    if (unplaced.length) {
+      warnings.push(`kustomize-controller cannot apply ${unplaced.length === 1 ? 'this namespaced object' : 'these namespaced objects'} without a namespace ("namespace not specified"); set spec.targetNamespace or metadata.namespace: ${unplaced.join(', ')}`);
+    }
     return {
       ok: true,
       objects,
@@ -155,4 +159,22 @@ export async function renderFlux(app: AppEntry, ctx: RepoContext, node: YNode | 
     if (err instanceof RenderFailure) return failedRender(err, app, warnings);
     throw err;
   }
+}
+
+/**
+ * Objects known to be namespaced (a built-in kind, or a CRD in the same render) that have no namespace. Flux does not
+ * default one: the server-side apply dry-run of such an object fails. Kinds whose scope is unknown here are left out.
+ */
+function withoutNamespace(objects: KubeObject[]): string[] {
+  const scope = crdScopes(objects);
+  const out: string[] = [];
+  for (const o of objects) {
+    if (str(o.metadata?.namespace)) continue;
+    const group = parseApiVersion(str(o.apiVersion)).group;
+    const kind = str(o.kind);
+    const builtin = builtinKindsNamed(kind).find((b) => b.group === group);
+    const namespaced = builtin ? builtin.namespaced : scope(group, kind);
+    if (namespaced === true) out.push(`${kind}/${str(o.metadata?.name)}`);
+  }
+  return out;
 }
