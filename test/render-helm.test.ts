@@ -304,3 +304,32 @@ test('extension engine: render.enableHelm is honoured only in a trusted workspac
     fake.done();
   }
 });
+
+test('contract with helm (stand-in script): valuesMerge merge/override/replace hand helm the same values as kustomize', async (t) => {
+  if (!(await kubectlAvailable())) return t.skip('kubectl not found: cannot compare with kustomize');
+  const fake = fakeHelm();
+  const dir = mkdtempSync(join(tmpdir(), 'gs-helm-merge-'));
+  try {
+    for (const [p, text] of Object.entries(CHART)) {
+      mkdirSync(join(dir, p, '..'), { recursive: true });
+      writeFileSync(join(dir, p), p.endsWith('values.yaml') ? 'replicaCount: 1\nimage:\n  repository: nginx\n  tag: "1.0.0"\n  pullPolicy: Always\nports: [80, 81]\nextra: keep\n' : text);
+    }
+    for (const mode of ['merge', 'override', 'replace']) {
+      writeFileSync(
+        join(dir, 'kustomization.yaml'),
+        `helmCharts:\n- name: web\n  releaseName: r\n  valuesMerge: ${mode}\n  valuesInline:\n    replicaCount: 5\n    image:\n      tag: "2.0"\n    ports: [9090]\n    extra: null\n    added: {a: 1}\n`,
+      );
+      fake.reset();
+      const { view, rel } = await openView(dir);
+      await new Renderer().render(view, rel, { enableHelm: true, helmCommand: fake.command });
+      const ours = fake.values();
+      fake.reset();
+      const want = await run('kubectl', ['kustomize', '--enable-helm', '--helm-command', fake.command, dir]);
+      assert.equal(want.code, 0, want.stderr);
+      assert.deepEqual(ours, fake.values(), `valuesMerge: ${mode}`);
+    }
+  } finally {
+    fake.done();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
