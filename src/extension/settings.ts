@@ -11,15 +11,19 @@ export const settings = {
   diagnostics: () => cfg().get<boolean>('diagnostics.enabled', true),
   debounceMs: () => Math.max(0, cfg().get<number>('render.debounceMs', 15)),
   /**
-   * The renderer has one option today: kustomize's defaults (root-only load restrictor; helmCharts refused, as
-   * `kubectl kustomize` refuses them), so nothing here can make it run an external program.
+   * kustomize's defaults (root-only load restrictor), plus `--enable-helm` when the user turned it on. helm is an
+   * external program: the engine adapter honours enableHelm only in a trusted workspace.
    */
-  kustomize: (): KustomizeOptions => ({ loadRestrictor: 'LoadRestrictionsRootOnly', enableHelm: false, helmCommand: 'helm' }),
+  kustomize: (): KustomizeOptions => ({
+    loadRestrictor: 'LoadRestrictionsRootOnly',
+    enableHelm: cfg().get<boolean>('render.enableHelm', false),
+    helmCommand: 'helm',
+  }),
   /** Kube contexts matching one of these (context, cluster or server host) are refused as sync targets. */
   denyPatterns: () => cfg().get<string[]>('sync.denyPatterns', ['*prod*']),
   /** The kubeconfig the Sync… picker lists contexts from; empty: $KUBECONFIG or ~/.kube/config. */
   kubeconfig: () => cfg().get<string>('sync.kubeconfig', '').trim() || undefined,
   provenance: () => cfg().get<boolean>('render.provenance', true),
-  /** The engine never runs external programs; passed on so that whatever later could, asks first. */
+  /** Whether external programs (helm, with render.enableHelm) may run. */
   trusted: () => vscode.workspace.isTrusted,
 };

@@ -3,18 +3,15 @@
  * tasks grouped by phase and wave, with hooks, prune, health gating and the warnings a reviewer needs.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { GitOpsError } from '../../engine/errors/index.ts';
-import { findArgoCdConfigMap, HealthChecker, readArgoCdConfigMap, type ArgoCdConfigMap } from '../../engine/health/index.ts';
+import { resolve } from 'node:path';
+import { HealthChecker, type ArgoCdConfigMap } from '../../engine/health/index.ts';
 import type { KubeObject } from '../../engine/kube/index.ts';
-import { discoverApps, findApps, flattenLists, renderDirectory, type AppEntry, type KustomizeRenderer } from '../../engine/apps/index.ts';
-import { render } from '../../engine/render/index.ts';
 import { ignoreRulesOf, parseArgocdCm } from '../../engine/diff/index.ts';
 import { readSnapshot } from '../../engine/sandbox/index.ts';
-import { planSyncWithDiff, planToJson, type Plan, type PlanTask, type TrackingMethod } from '../../engine/plan/index.ts';
-import { findRepo, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
+import { planSyncWithDiff, planToJson, type Plan, type PlanTask } from '../../engine/plan/index.ts';
+import { openView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
-import { cliRenderer } from './apps.ts';
+import { findApplication, headRevision, loadArgoCdCm, planAppOf, renderDesired, trackingOf } from '../app-input.ts';
 
 const USAGE = `Usage: gitops-sandbox plan <dir> | --app <name> [<repo-dir>] [--cluster sandbox[:<state-file>]] [--json | --markdown]
 
@@ -104,47 +101,6 @@ function parseArgs(args: string[]): Args {
   return out;
 }
 
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-/** The project's kustomize renderer, unless the apps command injects another (as `diff` does). */
-function kustomize(): KustomizeRenderer {
-  return cliRenderer() ?? (async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source })));
-}
-
-/**
- * The desired objects of a folder: the one call that turns a source into manifests. A kustomization goes through the
- * project's renderer (as wired for `apps`); plain manifests are read as Argo CD's directory source does.
- */
-async function renderDesired(view: FileView, rel: string): Promise<KubeObject[]> {
-  const entries = await view.list(rel);
-  const kustomization = entries.find((e) => e.kind === 'file' && KUSTOMIZATION_NAMES.includes(e.name));
-  if (kustomization) return (await kustomize()(view, rel)).map((r) => r.object);
-  return flattenLists(await renderDirectory(view, rel, undefined)).map((r) => r.object);
-}
-
-/** The Application `--app` names, rendered as Argo CD would. */
-async function appToPlan(view: FileView, query: string): Promise<AppEntry> {
-  const found = await discoverApps(view, { renderer: kustomize() });
-  const matches = findApps(found, query).filter((a) => a.kind === 'Application');
-  if (matches.length === 0) {
-    const flux = findApps(found, query).some((a) => a.kind === 'Kustomization');
-    throw new GitOpsError(
-      flux ? `${query} is a Flux Kustomization: plan previews Argo CD syncs` : `no Argo CD Application named ${query} in ${found.viewLabel} (see gitops-sandbox apps)`,
-      undefined,
-      'app',
-    );
-  }
-  if (matches.length > 1) throw new GitOpsError(`${query} names ${matches.length} Applications (${matches.map((a) => a.id).join(', ')}); use namespace/name`, undefined, 'app');
-  const app = matches[0]!;
-  if (app.external) throw new GitOpsError(`${app.name}: ${app.externalReason ?? 'its source is not in this repository'}`, app.definedIn, 'app');
-  const r = app.render;
-  if (!r || !r.ok) {
-    const e = r?.error;
-    throw new GitOpsError(`${app.name} did not render: ${e?.message ?? 'no render'}`, e ? { file: e.file, line: e.line, column: e.column } : app.definedIn, 'app');
-  }
-  return app;
-}
-
 /** The live objects of `--cluster sandbox[:<file>]`: none for a fresh sandbox, else the objects of its state file. */
 async function loadCluster(spec: string, cwd: string): Promise<KubeObject[]> {
   if (spec === 'sandbox') return [];
@@ -158,15 +114,6 @@ async function loadCluster(spec: string, cwd: string): Promise<KubeObject[]> {
   return (await readSnapshot(file)).objects;
 }
 
-async function headRevision(abs: string): Promise<string | undefined> {
-  try {
-    const repo = await findRepo(abs);
-    return repo ? await resolveRevision(repo.dir, 'HEAD') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export const plan: Command = {
   name: 'plan',
   summary: 'preview the Argo CD sync: phases, waves, hooks, prune and health gates, with warnings',
@@ -175,41 +122,20 @@ export const plan: Command = {
     const args = parseArgs(argv);
     const abs = resolve(io.cwd, args.dir ?? '.');
     const { view, rel } = await openView(abs);
-    const app = args.app !== undefined ? await appToPlan(view, args.app) : undefined;
+    const app = args.app !== undefined ? await findApplication(view, args.app, 'plan previews Argo CD syncs') : undefined;
     const desired = app ? app.render!.objects : await renderDesired(view, rel);
-    let cm: ArgoCdConfigMap | undefined;
-    if (args.argocdCm) {
-      const file = resolve(io.cwd, args.argocdCm);
-      cm = readArgoCdConfigMap(await readFile(file, 'utf8'), args.argocdCm);
-      if (!cm) throw new GitOpsError('no ConfigMap named argocd-cm in this file', { file: args.argocdCm }, 'argocd-cm');
-    } else cm = await findArgoCdConfigMap(view, '');
+    const cm = await loadArgoCdCm(view, io.cwd, args.argocdCm);
     const health = await HealthChecker.create(cm?.overrides);
     const live = args.cluster ? await loadCluster(args.cluster, io.cwd) : undefined;
-    const method = cm?.settings.trackingMethod as TrackingMethod | undefined;
-    const policy = app?.syncPolicy as { automated?: { prune?: boolean; selfHeal?: boolean } | null; syncOptions?: string[]; managedNamespaceMetadata?: Record<string, unknown> } | undefined;
     const result = await planSyncWithDiff(
       {
-        app: app
-          ? {
-              name: app.name,
-              namespace: app.namespace,
-              destinationNamespace: app.destination.namespace ?? '',
-              syncOptions: [...(policy?.syncOptions ?? []), ...args.syncOptions],
-              automated: policy?.automated ?? undefined,
-              compareOptions: app.manifest.metadata?.annotations?.['argocd.argoproj.io/compare-options'],
-              managedNamespaceMetadata: policy?.managedNamespaceMetadata as { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined,
-            }
-          : { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions },
+        app: planAppOf(app, abs, args),
         desired,
         live,
         health,
         prune: args.prune || undefined,
         revision: args.revision ?? (await headRevision(abs)) ?? '',
-        tracking: {
-          method: method && ['annotation', 'label', 'annotation+label'].includes(method) ? method : undefined,
-          labelKey: cm?.settings.instanceLabelKey,
-          installationID: cm?.settings.installationID,
-        },
+        tracking: trackingOf(cm),
       },
       { diff: { system: parseArgocdCm(cm?.data, cm?.file), ignoreDifferences: app ? ignoreRulesOf(app.manifest) : undefined } },
     );

@@ -9,9 +9,9 @@ import { UsageError, type CliIO, type Command } from '../io.ts';
 import { runRenderApp } from './apps.ts';
 
 const USAGE = `Usage:
-  gitops-sandbox render <dir> [--rev <git-rev>] [--load-restrictor <mode>] [--show-secrets]
-  gitops-sandbox render <dir> --provenance [--rev <git-rev>] [--load-restrictor <mode>]
-  gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--load-restrictor <mode>] [--show-secrets]
+  gitops-sandbox render <dir> [--rev <git-rev>] [--load-restrictor <mode>] [--enable-helm [--helm-command <path>]] [--show-secrets]
+  gitops-sandbox render <dir> --provenance [--rev <git-rev>] [--load-restrictor <mode>] [--enable-helm [--helm-command <path>]]
+  gitops-sandbox render --all <repo-dir> --out <dir> [--rev <git-rev>] [--load-restrictor <mode>] [--enable-helm [--helm-command <path>]] [--show-secrets]
   gitops-sandbox render --app <name> [<repo-dir>] [--rev <git-rev>] [--show-secrets]
 
 Renders a kustomization folder exactly as \`kubectl kustomize <dir>\` (kustomize v5.5.0) would and prints the
@@ -26,6 +26,12 @@ stream on stdout (exit 0), or the error, located as file:line:column, on stderr 
                     kustomize's load restrictor, as \`kubectl kustomize --load-restrictor\`: the default refuses files
                     outside the kustomization folder; LoadRestrictionsNone (what Argo CD's kustomize.buildOptions
                     often set) reads them from anywhere in the repository
+  --enable-helm     inflate helmCharts (and the builtin HelmChartInflationGenerator) by running \`helm template\`, as
+                    \`kubectl kustomize --enable-helm\` does; charts must be in the repository (under chartHome,
+                    \`charts/\` by default): nothing is downloaded. Without it, helmCharts is an error, as in
+                    \`kubectl kustomize\` and Argo CD's default
+  --helm-command <path>
+                    the helm binary --enable-helm runs (default: \`helm\` found on PATH)
   --app <name>      render one Argo CD Application or Flux Kustomization of the repo as its controller would
                     (see \`gitops-sandbox apps\`): <name>, <namespace>/<name> or <kind>/<namespace>/<name>
   --provenance      print, as JSON, each rendered document's id and the provenance of every field instead of the
@@ -43,10 +49,12 @@ interface Args {
   showSecrets: boolean;
   provenance: boolean;
   loadRestrictor?: LoadRestrictor;
+  enableHelm: boolean;
+  helmCommand?: string;
 }
 
 function parseArgs(args: string[]): Args {
-  const a: Args = { showSecrets: false, provenance: false };
+  const a: Args = { showSecrets: false, provenance: false, enableHelm: false };
   for (let i = 0; i < args.length; i++) {
     const x = args[i]!;
     const value = () => {
@@ -68,7 +76,10 @@ function parseArgs(args: string[]): Args {
         throw new UsageError(`--load-restrictor must be LoadRestrictionsRootOnly or LoadRestrictionsNone, not ${v}`);
       }
       a.loadRestrictor = v;
-    } else if (x === '--show-secrets') a.showSecrets = true;
+    } else if (x === '--enable-helm') a.enableHelm = true;
+    else if (x === '--helm-command') a.helmCommand = value();
+    else if (x.startsWith('--helm-command=')) a.helmCommand = x.slice(15);
+    else if (x === '--show-secrets') a.showSecrets = true;
     else if (x === '--provenance') a.provenance = true;
     else if (x.startsWith('-')) throw new UsageError(`unknown option ${x}`);
     else if (a.dir === undefined) a.dir = x;
@@ -77,6 +88,7 @@ function parseArgs(args: string[]): Args {
   if (a.app !== undefined) {
     if (a.all !== undefined || a.out !== undefined || a.provenance) throw new UsageError('--app renders one app; --all, --out and --provenance go without it');
     if (a.loadRestrictor !== undefined) throw new UsageError('--load-restrictor goes with <dir> or --all; an app renders with its own settings');
+    if (a.enableHelm || a.helmCommand !== undefined) throw new UsageError('--enable-helm goes with <dir> or --all; an app renders with its own settings');
   } else if (a.all !== undefined) {
     if (a.dir !== undefined) throw new UsageError('give either <dir> or --all <repo-dir>, not both');
     if (a.out === undefined) throw new UsageError('--all needs --out <dir>');
@@ -85,6 +97,7 @@ function parseArgs(args: string[]): Args {
     if (a.dir === undefined) throw new UsageError('missing <dir>');
     if (a.out !== undefined) throw new UsageError('--out goes with --all');
   }
+  if (a.helmCommand !== undefined && !a.enableHelm) throw new UsageError('--helm-command goes with --enable-helm');
   return a;
 }
 
@@ -118,7 +131,7 @@ function describeError(err: unknown): string {
 
 async function renderOne(a: Args, io: CliIO): Promise<number> {
   const { view, rel } = await openView(resolve(io.cwd, a.dir!), { rev: a.rev });
-  const result = await new Renderer().render(view, rel, { provenance: a.provenance, loadRestrictor: a.loadRestrictor });
+  const result = await new Renderer().render(view, rel, { provenance: a.provenance, loadRestrictor: a.loadRestrictor, enableHelm: a.enableHelm, helmCommand: a.helmCommand });
   if (a.provenance) io.out(JSON.stringify(explainAll(result.resources), null, 2) + '\n');
   else io.out(a.showSecrets ? result.text : maskedText(result));
   return 0;
@@ -149,7 +162,7 @@ async function renderAll(a: Args, io: CliIO): Promise<number> {
     const target = join(out, sub);
     await mkdir(target, { recursive: true });
     try {
-      const result = await renderer.render(view as FileView, d, { loadRestrictor: a.loadRestrictor });
+      const result = await renderer.render(view as FileView, d, { loadRestrictor: a.loadRestrictor, enableHelm: a.enableHelm, helmCommand: a.helmCommand });
       await writeFile(join(target, 'rendered.yaml'), a.showSecrets ? result.text : maskedText(result));
       io.out(`ok     ${(sub || '.').padEnd(width)}  ${summary(result)}\n`);
     } catch (err) {

@@ -4,20 +4,15 @@
  * read from the target; Ctrl-C stops the operation between API calls and prints what was applied, pruned and left
  * pending. Exit status: 0 Succeeded, 1 Failed (cancelled included), 2 an error (refused, unreachable, bad input).
  */
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { GitOpsError, isGitOpsError } from '../../engine/errors/index.ts';
-import { findArgoCdConfigMap, HealthChecker, readArgoCdConfigMap, type ArgoCdConfigMap } from '../../engine/health/index.ts';
-import type { KubeObject } from '../../engine/kube/index.ts';
-import { discoverApps, findApps, flattenLists, renderDirectory, type AppEntry, type KustomizeRenderer } from '../../engine/apps/index.ts';
-import { render } from '../../engine/render/index.ts';
+import { resolve } from 'node:path';
+import { isGitOpsError } from '../../engine/errors/index.ts';
+import { HealthChecker } from '../../engine/health/index.ts';
 import { ignoreRulesOf, parseArgocdCm } from '../../engine/diff/index.ts';
-import type { PlanApp, TrackingMethod } from '../../engine/plan/index.ts';
 import { openTarget, parseTargetSpec, type ClusterTarget, type TargetSpec } from '../../engine/cluster/index.ts';
 import { parseDuration, syncApp, SyncRefusedError, type RetryStrategy, type SyncEvent, type SyncOutcome, type SyncResult } from '../../engine/sync/index.ts';
-import { findRepo, openView, resolveRevision, type FileView } from '../../engine/source/index.ts';
+import { openView } from '../../engine/source/index.ts';
 import { UsageError, type CliIO, type Command } from '../io.ts';
-import { cliRenderer } from './apps.ts';
+import { findApplication, headRevision, loadArgoCdCm, planAppOf, renderDesired, trackingOf, type SyncPolicyInput } from '../app-input.ts';
 
 const USAGE = `Usage: gitops-sandbox sync <dir> | --app <name> [<repo-dir>] --to sandbox[:<state-file>] | k3s | context:<name>
                            [--confirm-context <name>] [--prune] [--dry-run] [--json]
@@ -118,47 +113,7 @@ function parseArgs(args: string[]): Args {
   return out;
 }
 
-const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-
-function kustomize(): KustomizeRenderer {
-  return cliRenderer() ?? (async (view, dir) => (await render(view, dir)).resources.map((r) => ({ object: r.object, file: r.source })));
-}
-
-/** The desired objects of a folder, read exactly as `plan` reads them (so the two agree on every task). */
-async function renderDesired(view: FileView, rel: string): Promise<KubeObject[]> {
-  const entries = await view.list(rel);
-  if (entries.some((e) => e.kind === 'file' && KUSTOMIZATION_NAMES.includes(e.name))) return (await kustomize()(view, rel)).map((r) => r.object);
-  return flattenLists(await renderDirectory(view, rel, undefined)).map((r) => r.object);
-}
-
-async function findApp(view: FileView, query: string): Promise<AppEntry> {
-  const found = await discoverApps(view, { renderer: kustomize() });
-  const matches = findApps(found, query).filter((a) => a.kind === 'Application');
-  if (matches.length === 0) {
-    const flux = findApps(found, query).some((a) => a.kind === 'Kustomization');
-    throw new GitOpsError(flux ? `${query} is a Flux Kustomization: sync runs Argo CD Applications` : `no Argo CD Application named ${query} in ${found.viewLabel} (see gitops-sandbox apps)`, undefined, 'app');
-  }
-  if (matches.length > 1) throw new GitOpsError(`${query} names ${matches.length} Applications (${matches.map((a) => a.id).join(', ')}); use namespace/name`, undefined, 'app');
-  const app = matches[0]!;
-  if (app.external) throw new GitOpsError(`${app.name}: ${app.externalReason ?? 'its source is not in this repository'}`, app.definedIn, 'app');
-  const r = app.render;
-  if (!r || !r.ok) {
-    const e = r?.error;
-    throw new GitOpsError(`${app.name} did not render: ${e?.message ?? 'no render'}`, e ? { file: e.file, line: e.line, column: e.column } : app.definedIn, 'app');
-  }
-  return app;
-}
-
-async function headRevision(abs: string): Promise<string | undefined> {
-  try {
-    const repo = await findRepo(abs);
-    return repo ? await resolveRevision(repo.dir, 'HEAD') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-type Policy = { automated?: { prune?: boolean; selfHeal?: boolean } | null; syncOptions?: string[]; managedNamespaceMetadata?: PlanApp['managedNamespaceMetadata']; retry?: RetryStrategy };
+type Policy = SyncPolicyInput & { retry?: RetryStrategy };
 
 // ------------------------------------------------------------------ progress output
 
@@ -289,26 +244,12 @@ export const sync: Command = {
     try {
       const abs = resolve(io.cwd, args.dir ?? '.');
       const { view, rel } = await openView(abs);
-      const app = args.app !== undefined ? await findApp(view, args.app) : undefined;
+      const app = args.app !== undefined ? await findApplication(view, args.app, 'sync runs Argo CD Applications') : undefined;
       const desired = app ? app.render!.objects : await renderDesired(view, rel);
-      let cm: ArgoCdConfigMap | undefined;
-      if (args.argocdCm) {
-        cm = readArgoCdConfigMap(await readFile(resolve(io.cwd, args.argocdCm), 'utf8'), args.argocdCm);
-        if (!cm) throw new GitOpsError('no ConfigMap named argocd-cm in this file', { file: args.argocdCm }, 'argocd-cm');
-      } else cm = await findArgoCdConfigMap(view, '');
+      const cm = await loadArgoCdCm(view, io.cwd, args.argocdCm);
       const health = await HealthChecker.create(cm?.overrides);
       const policy = app?.syncPolicy as Policy | undefined;
-      const planApp: PlanApp = app
-        ? {
-            name: app.name,
-            namespace: app.namespace,
-            destinationNamespace: app.destination.namespace ?? '',
-            syncOptions: [...(policy?.syncOptions ?? []), ...args.syncOptions],
-            automated: policy?.automated ?? undefined,
-            managedNamespaceMetadata: policy?.managedNamespaceMetadata,
-          }
-        : { name: args.appName ?? (basename(abs) || 'app'), destinationNamespace: args.destNamespace, syncOptions: args.syncOptions };
-      const method = cm?.settings.trackingMethod as TrackingMethod | undefined;
+      const planApp = planAppOf(app, abs, args);
 
       target = await openTarget(spec, { kubeconfigPath: args.kubeconfig });
       const progress = new Progress(io);
@@ -326,11 +267,7 @@ export const sync: Command = {
         timeoutMs: args.timeoutMs,
         confirmContext: args.confirmContext,
         confirmPrune: args.confirmPrune,
-        tracking: {
-          method: method && ['annotation', 'label', 'annotation+label'].includes(method) ? method : undefined,
-          labelKey: cm?.settings.instanceLabelKey,
-          installationID: cm?.settings.installationID,
-        },
+        tracking: trackingOf(cm),
         diff: { system: parseArgocdCm(cm?.data, cm?.file), ignoreDifferences: app ? ignoreRulesOf(app.manifest) : undefined },
         signal: io.signal,
         onEvent: args.json ? undefined : (e) => progress.event(e),

@@ -31,6 +31,7 @@ import { affixTransform, imagesTransform, labelSpecs, mapEntriesTransform, names
 import { get, getPath, mapFromStrings, removeField, setField, stringMap, valuesByKey, type Recorder } from './tree.ts';
 import { mergeVars, resolveVars, VarSet } from './vars.ts';
 import { runPluginGenerators, runPluginTransformers } from './plugins.ts';
+import { helmChartsOf, inflateChart, type HelmSettings } from './helm.ts';
 
 export interface BuildContext {
   files: FileCache;
@@ -51,6 +52,10 @@ export interface BuildContext {
   dirCache?: Map<string, DirCacheEntry>;
   /** kustomize's `--load-restrictor LoadRestrictionsNone`. */
   unrestricted?: boolean;
+  /** kustomize's `--enable-helm` (with `--helm-command`): set only by callers that allow running programs. */
+  helm?: HelmSettings;
+  /** How many charts helm inflated so far (a base that ran helm is not cached: its output is helm's, not the view's). */
+  helmRuns?: number;
 }
 
 /** A base built once: its accumulated result, and everything it read and reported. */
@@ -240,7 +245,7 @@ class Target {
     // A base is built on its own, so its result depends only on what it reads and on the build's settings.
     const chain: string[] = [];
     for (let l: Loader | undefined = child; l; l = l.referrer) chain.push(l.root);
-    const key = [chain.join('<'), joinOrigin(this.originPath, path), ctx.tracking, [...ctx.buildMetadata].join(','), ctx.rec.enabled, schemaId(ctx.schema), Boolean(ctx.merged), Boolean(ctx.unrestricted)].join('\0');
+    const key = [chain.join('<'), joinOrigin(this.originPath, path), ctx.tracking, [...ctx.buildMetadata].join(','), ctx.rec.enabled, schemaId(ctx.schema), Boolean(ctx.merged), Boolean(ctx.unrestricted), ctx.helm?.command ?? ''].join('\0');
     const hit = ctx.dirCache.get(key);
     if (hit && hit.result && (await ctx.files.unchanged(hit.observations))) {
       ctx.warnings.push(...hit.warnings);
@@ -254,6 +259,7 @@ class Target {
     const w0 = ctx.warnings.length;
     const k0 = ctx.kustomizations.length;
     const schemaBefore = ctx.schema;
+    const helmBefore = ctx.helmRuns ?? 0;
     let sub: Accumulator;
     try {
       sub = await this.buildDirectory(new Accumulator(), child, path, at, false);
@@ -266,7 +272,7 @@ class Target {
     // built again (an edited overlay re-rendered, overlays sharing a base), not in a one-off render of everything.
     ctx.dirCache.set(key, {
       observations,
-      result: hit ? sub.clone() : undefined,
+      result: hit && (ctx.helmRuns ?? 0) === helmBefore ? sub.clone() : undefined,
       warnings: ctx.warnings.slice(w0),
       kustomizations: ctx.kustomizations.slice(k0),
       schemaAfter: ctx.schema !== schemaBefore ? ctx.schema : undefined,
@@ -325,12 +331,25 @@ class Target {
       }
       absorb(ra.resMap, r, g.at);
     }
-    if (k.helmCharts.length) {
-      throw new GitOpsError(
-        'helmCharts: kustomize inflates charts only with --enable-helm and a helm binary; `kubectl kustomize` (what Argo CD runs by default) refuses them, and gitops-sandbox does too',
-        k.helmCharts[0]!.at,
-        'unsupported',
-      );
+    if (k.helmCharts.length || k.helmLegacy.length) {
+      const { charts, globals } = helmChartsOf(k.helmCharts, k.helmLegacy, k.helmGlobals);
+      const helm = this.ctx.helm;
+      if (!helm) {
+        throw new GitOpsError(
+          'helmCharts: kustomize inflates charts only with --enable-helm and a helm binary; `kubectl kustomize` (what Argo CD runs by default) refuses them, and gitops-sandbox does too unless rendering with --enable-helm',
+          charts[0]!.at,
+          'unsupported',
+        );
+      }
+      for (const c of charts) {
+        const made = await inflateChart(c, globals, { files: this.ctx.files, ldr: this.ldr, helm, source: k.file });
+        this.ctx.helmRuns = (this.ctx.helmRuns ?? 0) + 1;
+        for (const r of made) {
+          r.generatedAt = c.at;
+          if (this.ctx.tracking) r.origin = { configuredIn: joinOrigin(this.originPath, this.fileName), configuredBy: { apiVersion: 'builtin', kind: 'HelmChartInflationGenerator' } };
+          absorb(ra.resMap, r, c.at);
+        }
+      }
     }
     if (k.generators.length) await runPluginGenerators(this, ra, k.generators);
   }

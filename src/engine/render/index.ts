@@ -44,6 +44,15 @@ export interface RenderOptions {
    * `kubectl kustomize --load-restrictor LoadRestrictionsNone` and Argo CD's buildOptions allow).
    */
   loadRestrictor?: LoadRestrictor;
+  /**
+   * kustomize's `--enable-helm`: inflate `helmCharts:` (and the builtin HelmChartInflationGenerator) by running
+   * `helm template` on charts present in the repository. Off by default, as in `kubectl kustomize` and Argo CD;
+   * without it those fields are an error. It runs an external program: set it only where the user allows that
+   * (the extension: a trusted workspace and the `gitopsSandbox.render.enableHelm` setting).
+   */
+  enableHelm?: boolean;
+  /** kustomize's `--helm-command`: the helm binary, a path or a name looked up on PATH (default `helm`). */
+  helmCommand?: string;
 }
 
 export type LoadRestrictor = 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';
@@ -119,6 +128,7 @@ export class Renderer {
       kustomizations: [],
       dirCache: this.dirs,
       unrestricted: opts.loadRestrictor === 'LoadRestrictionsNone',
+      helm: opts.enableHelm ? { command: opts.helmCommand || 'helm' } : undefined,
     };
     try {
       const kind = await ctx.files.stat(d);

@@ -40,7 +40,7 @@ const replacementField = S.struct('ReplacementField', {
   ...(replacementSchema as { fields: Record<string, Schema> }).fields,
   path: S.string,
 });
-const helmChart = {
+export const helmChartFields = {
   name: S.string,
   version: S.string,
   repo: S.string,
@@ -95,7 +95,7 @@ export const kustomizationSchema = S.struct('Kustomization', {
   configMapGenerator: S.list(S.struct('ConfigMapArgs', generatorArgs)),
   secretGenerator: S.list(S.struct('SecretArgs', { ...generatorArgs, type: S.string })),
   helmGlobals: S.struct('HelmGlobals', { chartHome: S.string, configHome: S.string }),
-  helmCharts: S.list(S.struct('HelmChart', helmChart)),
+  helmCharts: S.list(S.struct('HelmChart', helmChartFields)),
   helmChartInflationGenerator: S.list(
     S.struct('HelmChartArgs', {
       chartName: S.string,
@@ -234,6 +234,9 @@ export interface Kustomization {
   secretGenerator: GeneratorArg[];
   generatorOptions?: GeneratorOptionsArg;
   helmCharts: DStruct[];
+  /** The legacy helmChartInflationGenerator entries (kustomize folds them into helmCharts and helmGlobals). */
+  helmLegacy: DStruct[];
+  helmGlobals?: DStruct;
   configurations: Located<string>[];
   generators: Located<string>[];
   transformers: Located<string>[];
@@ -435,7 +438,9 @@ export function parseKustomization(text: string, file: string): Kustomization {
     configMapGenerator: list<DStruct>(raw, 'configMapGenerator').map((g) => generatorArg(g, 'ConfigMap')),
     secretGenerator: list<DStruct>(raw, 'secretGenerator').map((g) => generatorArg(g, 'Secret')),
     generatorOptions: optionsArg(raw.generatorOptions as DStruct | undefined),
-    helmCharts: [...list<DStruct>(raw, 'helmCharts'), ...list<DStruct>(raw, 'helmChartInflationGenerator')],
+    helmCharts: list<DStruct>(raw, 'helmCharts'),
+    helmLegacy: list<DStruct>(raw, 'helmChartInflationGenerator'),
+    helmGlobals: raw.helmGlobals as DStruct | undefined,
     configurations: list(raw, 'configurations'),
     generators: list(raw, 'generators'),
     transformers: list(raw, 'transformers'),

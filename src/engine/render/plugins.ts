@@ -13,6 +13,7 @@ import { kustomizeHash } from './hash.ts';
 import {
   fieldSpecArg,
   generatorArg,
+  helmChartFields,
   imageArg,
   patchArg,
   replacementSchema,
@@ -27,6 +28,7 @@ import { affixTransform, imagesTransform, mapEntriesTransform, namespaceTransfor
 import type { Accumulator, Target } from './build.ts';
 import { Accumulator as Acc } from './build.ts';
 import { KustomizeSchema } from './patch-engine.ts';
+import { helmChartsOf, inflateChart } from './helm.ts';
 import type { Recorder } from './tree.ts';
 import { valueAdd, valueAddSchema } from './valueadd.ts';
 
@@ -58,6 +60,7 @@ const SCHEMAS: Record<string, ReturnType<typeof S.struct>> = {
     imageTag: S.struct('Image', { name: S.string, newName: S.string, tagSuffix: S.string, newTag: S.string, digest: S.string }),
     fieldSpecs: S.list(fieldSpec),
   }),
+  HelmChartInflationGenerator: S.struct('HelmChartInflationGeneratorPlugin', { ...helmChartFields, chartHome: S.string, configHome: S.string }),
   IAMPolicyGenerator: S.struct('IAMPolicyGeneratorPlugin', {
     cloud: S.string,
     kubernetesService: S.struct('KubernetesService', { name: S.string, namespace: S.string }),
@@ -147,11 +150,25 @@ export async function runPluginGenerators(t: Target, ra: Accumulator, entries: L
   for (const { r, at } of configs) {
     const kind = pluginKind(r, at, GENERATORS, 'generators');
     if (kind === 'HelmChartInflationGenerator') {
-      throw new GitOpsError(
-        'generators: builtin HelmChartInflationGenerator inflates Helm charts, which `kubectl kustomize` refuses without --enable-helm (Argo CD does not pass it by default), and so does gitops-sandbox',
-        r.node.origin ?? at,
-        'unsupported',
-      );
+      const helm = t.context.helm;
+      if (!helm) {
+        throw new GitOpsError(
+          'generators: builtin HelmChartInflationGenerator inflates Helm charts, which `kubectl kustomize` refuses without --enable-helm (Argo CD does not pass it by default), and so does gitops-sandbox unless rendering with --enable-helm',
+          r.node.origin ?? at,
+          'unsupported',
+        );
+      }
+      const st = config(r, kind);
+      const { charts, globals } = helmChartsOf([st], [], st);
+      const made = await inflateChart(charts[0]!, globals, { files: t.context.files, ldr: t.ldr, helm, source: t.kust.file });
+      t.context.helmRuns = (t.context.helmRuns ?? 0) + 1;
+      const origin = pluginOrigin(t, r);
+      for (const m of made) {
+        m.generatedAt = r.node.origin ?? at;
+        if (origin) m.origin = origin;
+        absorb(ra.resMap, m, at);
+      }
+      continue;
     }
     const st = config(r, kind);
     if (kind === 'IAMPolicyGenerator') {

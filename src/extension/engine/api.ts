@@ -146,7 +146,9 @@ async function renderOverlayText(dir: string, opts: RenderOptions): Promise<RawR
   const { view, rel } = await openView(dir, { rev: opts.rev, buffers: opts.buffers });
   // Provenance is recorded for views (hovers) and reverse lookups; it never changes the bytes.
   const provenance = opts.provenance ?? opts.viewId !== undefined;
-  const r = await renderer.render(view, rel, { provenance });
+  // helm is an external program: run only when the user turned it on and the workspace is trusted.
+  const helm = opts.trusted === true && opts.kustomize?.enableHelm === true;
+  const r = await renderer.render(view, rel, { provenance, enableHelm: helm, helmCommand: helm ? opts.kustomize?.helmCommand : undefined });
   const nodes = r.resources.map((x) => x.node as YNode);
   const lines = provenance ? emitDocumentsWithMap(nodes).lines : undefined;
   return {
