@@ -121,9 +121,31 @@ function isEmptyish(v: unknown): boolean {
   return v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
 }
 
-function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[], c: Comparison): void {
+/**
+ * The field set of a value found wholly added, per value object and schema. Stored objects are never mutated and
+ * writes share unchanged subtrees (the pods of one ReplicaSet share their spec), so a value seen before as new is
+ * not walked again, and its FieldsV1 encoding, memoised on the shared FieldSet nodes, is not rebuilt either.
+ */
+const addedMemo = new WeakMap<object, { s: Schema; set: FieldSet }>();
+
+function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[], c: Comparison, memo = true): void {
   // Writes share unchanged subtrees with the stored object: nothing to walk there.
   if (l === r) return;
+  if (memo && l === undefined && path.length && typeof r === 'object' && r !== null) {
+    let hit = addedMemo.get(r);
+    if (!hit || hit.s !== s) {
+      const sub: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
+      cmp(reg, s, undefined, r, [], sub, false);
+      hit = { s, set: sub.added };
+      addedMemo.set(r, hit);
+    }
+    // Graft: a fresh node for this path (the value itself is added) over the shared children.
+    let node = c.added;
+    for (const pe of path) node = node.ensure(pe);
+    node.member = true;
+    if (hit.set.children) node.children = new Map(hit.set.children);
+    return;
+  }
   const { shape, list, schema } = shapeOf(reg, s, l, r);
   const bothShaped =
     (shape === 'map' && (l === undefined || isObject(l)) && (r === undefined || isObject(r))) ||
@@ -141,13 +163,13 @@ function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[
     const ro = (r ?? {}) as JsonObject;
     for (const k in lo) {
       path.push(`f:${k}`);
-      cmp(reg, fieldOf(reg, schema, k), lo[k], ro[k], path, c);
+      cmp(reg, fieldOf(reg, schema, k), lo[k], ro[k], path, c, memo);
       path.pop();
     }
     for (const k in ro)
       if (!(k in lo)) {
         path.push(`f:${k}`);
-        cmp(reg, fieldOf(reg, schema, k), undefined, ro[k], path, c);
+        cmp(reg, fieldOf(reg, schema, k), undefined, ro[k], path, c, memo);
         path.pop();
       }
   } else {
@@ -178,7 +200,7 @@ function cmp(reg: TypeRegistry, s: Schema, l: unknown, r: unknown, path: string[
       const ll = lm.get(pe) ?? [];
       const rl = rm.get(pe) ?? [];
       path.push(pe);
-      if (ll.length <= 1 && rl.length <= 1) cmp(reg, list!.items, ll[0], rl[0], path, c);
+      if (ll.length <= 1 && rl.length <= 1) cmp(reg, list!.items, ll[0], rl[0], path, c, memo);
       else if (ll.length >= 2 && rl.length >= 2) {
         if (!deepEqual(ll, rl)) c.modified.insert(path);
       } else if (ll.length >= 2) c.removed.insert(path);

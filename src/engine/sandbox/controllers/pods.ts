@@ -1,5 +1,5 @@
 /** Shared pieces of the workload controllers: pod creation from templates, ranking pods for deletion, readiness. */
-import { clone, isObject, type JsonObject } from '../json.ts';
+import { clone, isObject, type Json, type JsonObject } from '../json.ts';
 import { metaOf } from '../store.ts';
 import { isTerminating, podPhase, podReadySince } from './kubelet.ts';
 import type { ControllerContext } from './runtime.ts';
@@ -34,15 +34,44 @@ export function podFromTemplate(ctx: ControllerContext, ownerKind: string, owner
   const omd = metaOf(owner);
   const md: JsonObject = {
     namespace: omd.namespace as string,
-    labels: { ...(isObject(tmd.labels) ? (tmd.labels as Record<string, string>) : {}), ...(extra.labels ?? {}) },
-    ownerReferences: [ctx.ownerRef(ownerKind, owner)],
+    labels: extra.labels ? { ...(isObject(tmd.labels) ? (tmd.labels as Record<string, string>) : {}), ...extra.labels } : shared(tmd.labels),
+    ownerReferences: sharedOwnerRefs(ctx, ownerKind, owner),
   };
   if (extra.name) md.name = extra.name;
   else md.generateName = extra.generateName ?? `${String(omd.name)}-`;
   if (isObject(tmd.annotations) && Object.keys(tmd.annotations).length) md.annotations = clone(tmd.annotations);
   if (isObject(tmd.finalizers)) md.finalizers = clone(tmd.finalizers);
-  const spec = { ...(isObject(template.spec) ? clone(template.spec) : {}), ...(extra.spec ?? {}) };
+  const spec = extra.spec ? { ...(isObject(template.spec) ? clone(template.spec) : {}), ...extra.spec } : shared(template.spec);
   return { apiVersion: 'v1', kind: 'Pod', metadata: md, spec };
+}
+
+/**
+ * One copy of a template's spec (and labels) for all the pods made from it. Stored objects are never mutated
+ * (pod defaults only fill what is missing, so the second pod's defaulting finds nothing to do), and pods sharing
+ * their spec let the field manager reuse the field set and FieldsV1 it computed for the first one.
+ */
+const specCopies = new WeakMap<object, JsonObject>();
+
+function shared(v: unknown): JsonObject {
+  if (!isObject(v)) return {};
+  let copy = specCopies.get(v);
+  if (!copy) {
+    copy = clone(v);
+    specCopies.set(v, copy);
+  }
+  return copy;
+}
+
+/** The owner references of the pods an owner creates in one reconcile (the same owner object), shared likewise. */
+const ownerRefs = new WeakMap<object, Json[]>();
+
+function sharedOwnerRefs(ctx: ControllerContext, ownerKind: string, owner: JsonObject): Json[] {
+  let refs = ownerRefs.get(owner);
+  if (!refs) {
+    refs = [ctx.ownerRef(ownerKind, owner)];
+    ownerRefs.set(owner, refs);
+  }
+  return refs;
 }
 
 /**
