@@ -751,7 +751,8 @@ export class ApiCore {
       throw invalid('meta.k8s.io', 'DeleteOptions', '', [fieldErr.invalid('propagationPolicy', opts.propagationPolicy, 'orphanDependents and deletionPropagation cannot be both set')]);
     const policy: PropagationPolicy =
       opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : this.defaultPropagation(t));
-    const next = clone(old);
+    // Only metadata (and a Namespace's status) change below: copy those, share the rest with the stored object.
+    const next: JsonObject = { ...old, metadata: { ...omd } };
     const md = next.metadata as JsonObject;
     const fin = Array.isArray(md.finalizers) ? [...(md.finalizers as string[])] : [];
     const addFin = (f: string) => {
@@ -803,8 +804,7 @@ export class ApiCore {
     md.deletionGracePeriodSeconds = grace;
     if (t.generation && typeof md.generation === 'number') md.generation = md.generation + 1;
     if (isNamespace) {
-      const st = isObject(next.status) ? next.status : (next.status = {});
-      st.phase = 'Terminating';
+      next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
     }
     if (opts.dryRun) return { object: clone(this.present(t, next, version)), deleted: false };
     if (!fin.length && !grace && !(Array.isArray(nsFinalizers) && nsFinalizers.length)) {

@@ -24,14 +24,30 @@ export function templateHash(template: unknown, collisionCount: number): string 
   return safeEncode(fnv32a(canonical(template) + (collisionCount ? String(collisionCount) : '')));
 }
 
-function withoutHash(template: unknown): unknown {
-  if (!isObject(template)) return template;
-  const t = clone(template);
-  const md = isObject(t.metadata) ? t.metadata : undefined;
-  if (md && isObject(md.labels)) {
-    delete md.labels['pod-template-hash'];
-  }
-  return t;
+/**
+ * Whether a ReplicaSet's template is the Deployment's, ignoring the pod-template-hash label the ReplicaSet adds.
+ * Compared in place: this runs for every ReplicaSet on every reconcile, and copying templates to strip the label
+ * was most of its cost.
+ */
+function sameTemplate(rsTemplate: unknown, template: unknown): boolean {
+  if (!isObject(rsTemplate) || !isObject(template)) return deepEqual(rsTemplate, template);
+  const a = labelsWithoutHash(rsTemplate);
+  const b = labelsWithoutHash(template);
+  if (!deepEqual(a.labels, b.labels)) return false;
+  if (!deepEqual(a.meta, b.meta)) return false;
+  for (const k in rsTemplate) if (k !== 'metadata' && rsTemplate[k] !== undefined && !(k in template && deepEqual(rsTemplate[k], template[k]))) return false;
+  for (const k in template) if (k !== 'metadata' && template[k] !== undefined && (!(k in rsTemplate) || rsTemplate[k] === undefined)) return false;
+  return true;
+}
+
+/** A template's labels without pod-template-hash, and its other metadata (shallow copies). */
+function labelsWithoutHash(template: JsonObject): { labels: unknown; meta: unknown } {
+  const md = template.metadata;
+  if (!isObject(md)) return { labels: undefined, meta: md };
+  const { labels, ...rest } = md;
+  if (!isObject(labels) || !('pod-template-hash' in labels)) return { labels, meta: rest };
+  const { ['pod-template-hash']: _hash, ...others } = labels;
+  return { labels: others, meta: rest };
 }
 
 function rsSpecReplicas(rs: JsonObject): number {
@@ -76,7 +92,7 @@ export class DeploymentController implements Controller {
     }
     let all = ctx.owned(d, 'apps/ReplicaSet').filter((rs) => !metaOf(rs).deletionTimestamp);
     const template = spec.template;
-    let newRS = all.find((rs) => deepEqual(withoutHash(isObject(rs.spec) ? rs.spec.template : undefined), withoutHash(template)));
+    let newRS = all.find((rs) => sameTemplate(isObject(rs.spec) ? rs.spec.template : undefined, template));
     let olds = all.filter((rs) => rs !== newRS);
     const strategy = isObject(spec.strategy) ? spec.strategy : {};
     const recreate = strategy.type === 'Recreate';

@@ -32,7 +32,9 @@ export class GarbageCollector implements Controller {
     const md = metaOf(e.obj);
     const self = { kind: kindOf(e.t), namespace: md.namespace as string | undefined, name: String(md.name) };
     if (e.type !== 'DELETED') {
-      const refsChanged = e.type === 'ADDED' ? refsOf(e.obj).length > 0 : JSON.stringify(refsOf(e.obj)) !== JSON.stringify(e.prev ? refsOf(e.prev) : []);
+      // Writes that leave ownerReferences alone share the array with the previous object: no need to compare.
+      const sameRefs = e.prev !== undefined && metaOf(e.obj).ownerReferences === metaOf(e.prev).ownerReferences;
+      const refsChanged = e.type === 'ADDED' ? refsOf(e.obj).length > 0 : !sameRefs && JSON.stringify(refsOf(e.obj)) !== JSON.stringify(e.prev ? refsOf(e.prev) : []);
       const fin = finalizersOf(e.obj);
       const propagating = md.deletionTimestamp && (fin.includes('orphan') || fin.includes('foregroundDeletion'));
       if (refsChanged || propagating) enqueue(self);
