@@ -44,6 +44,9 @@ Without --cluster/--context: the render of the working tree against a git revisi
 With --cluster/--context: the render (of the working tree, or of --rev) against live objects, as Argo CD compares.
   --cluster sandbox[:<file>]  the sandbox state in <file> (an empty sandbox without one)
   --context <name>            a kube context from your kubeconfig (read only)
+  --app-name <name>           with <dir>: the Application name its objects are tracked by (default: the folder name),
+                              as \`plan\` and \`sync\` take it
+  --dest-namespace <ns>       with <dir>: spec.destination.namespace (default: default)
   --server-side-diff          compare as a controller with --server-side-diff-enabled: a server-side-apply dry-run
                               (of the sandbox, or of the context's API server) predicts live; an Application's
                               compare-options annotation ServerSideDiff=true/false still decides for that app.
@@ -61,6 +64,9 @@ interface Args {
   context?: string;
   serverSideDiff: boolean;
   format: 'text' | 'json' | 'markdown';
+  /** With <dir> against a cluster: the app's name for tracking and its destination namespace, as plan and sync take them. */
+  appName?: string;
+  destNamespace?: string;
 }
 
 function parseArgs(args: string[]): Args {
@@ -87,6 +93,8 @@ function parseArgs(args: string[]): Args {
       case '--cluster': out.cluster = take(); break;
       case '--context': out.context = take(); break;
       case '--server-side-diff': out.serverSideDiff = true; break;
+      case '--app-name': out.appName = take(); break;
+      case '--dest-namespace': out.destNamespace = take(); break;
       case '--json': out.format = 'json'; break;
       case '--markdown': out.format = 'markdown'; break;
       default:
@@ -100,6 +108,9 @@ function parseArgs(args: string[]): Args {
   if (targets > 1) throw new UsageError('give one of a directory, --app or --all');
   if (out.rev !== undefined && out.base !== undefined) throw new UsageError('give --rev or --base, not both');
   if (out.cluster !== undefined && out.context !== undefined) throw new UsageError('give --cluster or --context, not both');
+  if ((out.appName !== undefined || out.destNamespace !== undefined) && (out.dir === undefined || (out.cluster === undefined && out.context === undefined))) {
+    throw new UsageError('--app-name and --dest-namespace go with <dir> and --cluster or --context');
+  }
   if (out.serverSideDiff && out.cluster === undefined && out.context === undefined) throw new UsageError('--server-side-diff compares with a cluster: give --cluster or --context');
   if (out.cluster !== undefined && out.cluster !== 'sandbox' && !out.cluster.startsWith('sandbox:')) {
     throw new UsageError(`--cluster must be sandbox or sandbox:<state-file>, not ${out.cluster}`);
@@ -180,14 +191,14 @@ async function run(args: Args, io: CliIO, errors: string[], notes: string[]): Pr
   const ssd = args.serverSideDiff || serverSideDiff;
   const render = folderRenderer(kustomizeRenderer());
   if (args.dir !== undefined) {
-    const name = basename(path) || 'root';
+    const name = args.appName ?? (basename(path) || 'root');
     if (!live) {
       const objects = await diffFolderRevisions({ before: before!, after: worktree, dir: rel, render, options: { sensitiveAnnotations: system.sensitiveAnnotations } });
       return [{ name, path: rel || '.', objects, warnings: [] }];
     }
     const source = await liveSource(args, io);
     const targets = (await render(desiredView, rel)) ?? [];
-    const r = await diffAppLive({ name, destNamespace: 'default' }, targets, source, { system, serverSideDiff: ssd });
+    const r = await diffAppLive({ name, destNamespace: args.destNamespace ?? 'default' }, targets, source, { system, serverSideDiff: ssd });
     return [{ ...r, path: rel || '.' }];
   }
   if (args.app !== undefined || args.all) {
