@@ -40,13 +40,34 @@ class Ui {
   }
 
   /** Quick Open (Ctrl+P) a repo-relative path. */
+  /**
+   * Opens the quick input with `key` and types `text`. A quick input left half-closed by an earlier step (the
+   * notification center's commands can leave one) refuses the text: then it is dismissed and opened once more.
+   */
+  async quickInput(key, text) {
+    const { page } = this;
+    const input = page.locator('.quick-input-widget input');
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press(key);
+      await input.waitFor();
+      try {
+        await input.fill(text, { timeout: attempt ? 30000 : 5000 });
+        return;
+      } catch (e) {
+        if (attempt) throw e;
+        const state = await page.evaluate(() => [...document.querySelectorAll('.quick-input-widget input')].map((el) => `${el.type} visible=${el.offsetParent !== null} disabled=${el.disabled} readonly=${el.readOnly} focused=${document.activeElement === el}`));
+        console.log(`  (the quick input refused text: ${JSON.stringify(state)}; dismissing it and trying again)`);
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(300);
+      }
+    }
+  }
+
   async openFile(rel) {
     const { page } = this;
     await page.keyboard.press('Control+1'); // the first editor group: the rendered view and diffs open beside it
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(rel);
+    await this.quickInput('Control+P', rel);
     await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
     await page.waitForTimeout(150); // the list settles on the best match
     await page.keyboard.press('Enter');
@@ -57,10 +78,7 @@ class Ui {
   /** Runs a command from the command palette by its title. */
   async command(title) {
     const { page } = this;
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
+    await this.quickInput('F1', `>${title}`);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
     await page.keyboard.press('Enter');
   }
