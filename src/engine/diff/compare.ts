@@ -279,9 +279,13 @@ export function diffResource(target: JsonMap | null, live: JsonMap | null, opts:
     const again = maskSecretPair(shown.predictedLive, shown.normalizedLive, system.sensitiveAnnotations);
     shown = { ...shown, predictedLive: again.target, normalizedLive: again.live };
   }
+  return shownResult(real, shown, opts.label ?? describe(target ?? live), warnings);
+}
+
+/** The result a caller sees: the decision from the real pair, the fields, objects and text from the masked one. */
+function shownResult(real: RawResult, shown: RawResult, label: string, warnings: string[]): ResourceDiff {
   const before = shown.normalizedLive ? sortKeys(shown.normalizedLive) : null;
   const after = shown.predictedLive ? sortKeys(shown.predictedLive) : null;
-  const label = opts.label ?? describe(target ?? live);
   return {
     modified: real.modified,
     mode: real.mode,
@@ -369,18 +373,7 @@ export function diffResourceServerSide(target: JsonMap, live: JsonMap, response:
     const masked = maskSecretPair(real.predictedLive, real.normalizedLive, system.sensitiveAnnotations);
     shown = { ...real, predictedLive: masked.target, normalizedLive: masked.live };
   }
-  const before = shown.normalizedLive ? sortKeys(shown.normalizedLive) : null;
-  const after = shown.predictedLive ? sortKeys(shown.predictedLive) : null;
-  const label = opts.label ?? describe(target);
-  return {
-    modified: real.modified,
-    mode: real.mode,
-    normalizedLive: before,
-    predictedLive: after,
-    fields: changedPaths(before, after),
-    diff: unifiedDiff(before ? toYaml(before) : '', after ? toYaml(after) : '', `live/${label}`, `desired/${label}`),
-    warnings,
-  };
+  return shownResult(real, shown, opts.label ?? describe(target), warnings);
 }
 
 /**
