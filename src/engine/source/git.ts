@@ -263,6 +263,24 @@ export class GitRevisionView implements FileView {
     return t;
   }
 
+  /**
+   * The path `segs` names once the symlink at `segs[i]` (blob `oid`) is replaced by its target; undefined when the
+   * target is absolute or climbs out of the repository.
+   */
+  private async throughLink(oid: string, segs: string[], i: number): Promise<string | undefined> {
+    const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid, cache: cacheFor(this.gitdir) });
+    const target = decoder.decode(blob);
+    if (target.startsWith('/')) return undefined;
+    const parent = segs.slice(0, i).join('/');
+    let resolved: string;
+    try {
+      resolved = normalizeRel((parent ? parent + '/' : '') + target);
+    } catch {
+      return undefined;
+    }
+    return [resolved, ...segs.slice(i + 1)].filter(Boolean).join('/');
+  }
+
   /** Follows a path through the trees; symlinks inside the repository are followed as a checkout would. */
   private async lookup(path: string, depth = 0): Promise<TreeEntry | undefined> {
     const rel = normalizeRel(path);
@@ -273,17 +291,8 @@ export class GitRevisionView implements FileView {
       const next = (await this.tree(entry.oid)).get(segs[i]!);
       if (!next) return undefined;
       if (next.mode === '120000' && depth < 20) {
-        const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: next.oid, cache: cacheFor(this.gitdir) });
-        const target = decoder.decode(blob);
-        if (target.startsWith('/')) return undefined;
-        const parent = segs.slice(0, i).join('/');
-        let resolved: string;
-        try {
-          resolved = normalizeRel((parent ? parent + '/' : '') + target);
-        } catch {
-          return undefined;
-        }
-        return this.lookup([resolved, ...segs.slice(i + 1)].filter(Boolean).join('/'), depth + 1);
+        const through = await this.throughLink(next.oid, segs, i);
+        return through === undefined ? undefined : this.lookup(through, depth + 1);
       }
       entry = next;
     }
@@ -300,17 +309,8 @@ export class GitRevisionView implements FileView {
       if (!next) return rel;
       if (next.mode === '120000') {
         if (depth >= 20) return rel;
-        const { blob } = await git.readBlob({ fs, gitdir: this.gitdir, oid: next.oid, cache: cacheFor(this.gitdir) });
-        const target = decoder.decode(blob);
-        if (target.startsWith('/')) return undefined;
-        const parent = segs.slice(0, i).join('/');
-        let resolved: string;
-        try {
-          resolved = normalizeRel((parent ? parent + '/' : '') + target);
-        } catch {
-          return undefined;
-        }
-        return this.realPath([resolved, ...segs.slice(i + 1)].filter(Boolean).join('/'), depth + 1);
+        const through = await this.throughLink(next.oid, segs, i);
+        return through === undefined ? undefined : this.realPath(through, depth + 1);
       }
       if (next.type !== 'tree') return rel;
       tree = next.oid;
